@@ -1,0 +1,168 @@
+"""The document model: one immutable Book that every writer reads.
+
+Readers build it, checks inspect it, writers render it; nothing mutates it.
+Every block and note knows the file and line it came from, so any later
+stage can point an author at the source of a problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Union
+
+Lang = Literal["en", "he"]
+BlockKind = Literal["intro", "pair", "commentary", "heading"]
+
+DIRECTION: dict[str, str] = {"en": "ltr", "he": "rtl"}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpan:
+    """Where something came from: a file and a 1-based line."""
+
+    path: Path
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Plain characters, exactly as written in the source."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    """Emphasised (`strong=False`, italic) or strong (bold) inline content."""
+
+    children: tuple[Inline, ...]
+    strong: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRef:
+    """A footnote call; `id` is the note's label as written in the source."""
+
+    id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A phrase in the other language, with all its inline markup inside.
+
+    Writers give it its own `lang` and `dir`: WeasyPrint has no bidi
+    algorithm across inline elements, so a direction change must be one
+    element.
+    """
+
+    lang: Lang
+    children: tuple[Inline, ...]
+
+
+Inline = Union[Text, Emphasis, NoteRef, Span]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of one language."""
+
+    lang: Lang
+    runs: tuple[Inline, ...]
+    span: SourceSpan
+
+    @property
+    def dir(self) -> str:
+        return DIRECTION[self.lang]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A unit of the chapter: an English/Hebrew pair, commentary, etc.
+
+    A pair holds both paragraphs; other kinds hold the one they have.
+    `number` counts blocks from 1 within the chapter; passages cite it.
+    """
+
+    kind: BlockKind
+    number: int
+    en: Paragraph | None
+    he: Paragraph | None
+    span: SourceSpan
+
+    @property
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        return tuple(p for p in (self.en, self.he) if p is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A footnote's text; `runs` is None when the source never gives it."""
+
+    id: str
+    lang: Lang
+    runs: tuple[Inline, ...] | None
+    span: SourceSpan
+
+    @property
+    def dir(self) -> str:
+        return DIRECTION[self.lang]
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    number: int
+    title: str
+    title_he: str
+    blocks: tuple[Block, ...]
+    notes: tuple[Note, ...]
+    span: SourceSpan
+
+    @property
+    def slug(self) -> str:
+        return f"chapter-{self.number}"
+
+    def note(self, note_id: str) -> Note | None:
+        return next((n for n in self.notes if n.id == note_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    title: str
+    title_he: str
+    author: str
+    primary: Lang
+    chapters: tuple[Chapter, ...]
+    settings: object = field(compare=False)  # press.config.Settings; typed loosely to avoid a cycle
+
+    def chapter(self, number: int) -> Chapter | None:
+        return next((c for c in self.chapters if c.number == number), None)
+
+
+def plain_text(runs: tuple[Inline, ...] | None) -> str:
+    """The characters of `runs` without markup and without note calls."""
+    if runs is None:
+        return ""
+    return "".join(_plain(run) for run in runs)
+
+
+def _plain(run: Inline) -> str:
+    if isinstance(run, Text):
+        return run.text
+    if isinstance(run, NoteRef):
+        return ""
+    return plain_text(run.children)
+
+
+def note_refs(runs: tuple[Inline, ...]) -> list[str]:
+    """Note ids called in `runs`, in reading order."""
+    found: list[str] = []
+    for run in runs:
+        if isinstance(run, NoteRef):
+            found.append(run.id)
+        elif isinstance(run, (Emphasis, Span)):
+            found.extend(note_refs(run.children))
+    return found

@@ -1,0 +1,134 @@
+"""What the readers share: reading a text file, front matter, paragraphs,
+and the rules that turn a sequence of paragraphs into blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from press.diagnostics import error
+from press.model import Block, BlockKind, Paragraph, SourceSpan
+
+ROLES = ("intro", "commentary", "pair", "heading")
+FRONT_MATTER_KEYS = ("title", "title_he", "number")
+
+
+@dataclass(frozen=True, slots=True)
+class RawParagraph:
+    """A paragraph's text and first line, before inline parsing."""
+
+    text: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A paragraph after inline parsing, with the role its author gave it."""
+
+    paragraph: Paragraph
+    role: str | None = None
+
+
+def read_text(path: Path) -> str:
+    """The file's text with `\\n` line ends; errors name file and line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise error("unreadable", f"cannot read: {exc.strerror}", path) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error("encoding", f"not UTF-8: byte 0x{data[exc.start]:02X} cannot be decoded", path, line) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def front_matter(text: str, path: Path) -> tuple[dict[str, str], list[str], int]:
+    """Split `---` front matter off; return (fields, body lines, first body line number)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return {}, lines, 1
+    fields: dict[str, str] = {}
+    for index, line in enumerate(lines[1:], 2):
+        if line.strip() == "---":
+            return fields, lines[index:], index + 1
+        if not line.strip():
+            continue
+        key, sep, value = line.partition(":")
+        key = key.strip()
+        if not sep or key not in FRONT_MATTER_KEYS:
+            known = ", ".join(FRONT_MATTER_KEYS)
+            raise error("front-matter", f"unknown front-matter line `{line.strip()}` (keys: {known})", path, index)
+        fields[key] = value.strip()
+    raise error("front-matter", "front matter opened with `---` is never closed", path, 1)
+
+
+def paragraphs(lines: list[str], first_line: int) -> list[RawParagraph]:
+    """Blank-line separated paragraphs, each with its first line number."""
+    found: list[RawParagraph] = []
+    current: list[str] = []
+    start = first_line
+    for number, line in enumerate(lines, first_line):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line)
+        elif current:
+            found.append(RawParagraph("\n".join(current), start))
+            current = []
+    if current:
+        found.append(RawParagraph("\n".join(current), start))
+    return found
+
+
+def chapter_number(fields: dict[str, str], path: Path, position: int) -> int:
+    """Front matter, else the number in the file name, else the position."""
+    if "number" in fields:
+        if not fields["number"].isdigit():
+            raise error("front-matter", f"`number` must be a whole number, not `{fields['number']}`", path, None)
+        return int(fields["number"])
+    digits = re.findall(r"\d+", path.stem)
+    return int(digits[-1]) if digits else position
+
+
+def assemble(parsed: list[Parsed]) -> tuple[Block, ...]:
+    """Turn paragraphs into blocks by the pairing rules.
+
+    An English paragraph directly followed by a Hebrew one is that Hebrew's
+    translation: one pair. English before the first pair is introduction,
+    other English is commentary. An explicit role overrides the rule.
+    """
+    blocks: list[Block] = []
+    seen_pair = False
+    index = 0
+    while index < len(parsed):
+        item = parsed[index]
+        following = parsed[index + 1] if index + 1 < len(parsed) else None
+        if _pairs_with(item, following):
+            assert following is not None
+            blocks.append(_block("pair", len(blocks) + 1, item.paragraph, following.paragraph))
+            seen_pair = True
+            index += 2
+            continue
+        kind = item.role or ("commentary" if seen_pair or item.paragraph.lang == "he" else "intro")
+        blocks.append(_block(_kind(kind), len(blocks) + 1, item.paragraph))
+        index += 1
+    return tuple(blocks)
+
+
+def _pairs_with(item: Parsed, following: Parsed | None) -> bool:
+    if following is None or item.paragraph.lang != "en" or following.paragraph.lang != "he":
+        return False
+    return item.role in (None, "pair") and following.role in (None, "pair")
+
+
+def _kind(role: str) -> BlockKind:
+    return role if role in ("intro", "commentary", "heading") else "commentary"  # type: ignore[return-value]
+
+
+def _block(kind: BlockKind, number: int, first: Paragraph, second: Paragraph | None = None) -> Block:
+    english = first if first.lang == "en" else second
+    hebrew = first if first.lang == "he" else second
+    return Block(kind, number, english, hebrew, SourceSpan(first.span.path, first.span.line))
