@@ -1,0 +1,88 @@
+"""Laying HTML out with WeasyPrint, one part at a time, and joining parts.
+
+A book is laid out as parts (the front matter, then each chapter), each
+its own WeasyPrint document whose page counter starts where the previous
+part ended. Parts are independent, so a later version can lay them out in
+parallel or reuse unchanged ones; joining keeps one PDF with one outline.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+from press.diagnostics import BuildError, Diagnostic
+from press.fetcher import ProjectFetcher
+from press.fonts import EMBEDDED_NAMES, FACES, ensure_static_fonts
+from press.paths import TEMPLATES, font_cache
+from press.render import render
+
+
+@lru_cache(maxsize=1)
+def font_configuration():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def fetcher() -> ProjectFetcher:
+    return ProjectFetcher((TEMPLATES, font_cache()))
+
+
+def stylesheet(edition: str, **context: object):
+    """The edition's stylesheet, rendered once per distinct context."""
+    from weasyprint import CSS
+
+    ensure_static_fonts()
+    css = render(edition, f"{edition}.css", faces=FACES, font_url=lambda face: face.path.as_uri(), **context)
+    return CSS(string=css, base_url=(TEMPLATES / edition).as_uri() + "/",
+               url_fetcher=fetcher(), font_config=font_configuration())
+
+
+def lay_out(html: str, edition: str, stylesheets: list):
+    """A WeasyPrint Document for `html`, with only our files reachable."""
+    from weasyprint import HTML
+
+    with _weasyprint_errors():
+        document = HTML(string=html, base_url=(TEMPLATES / edition).as_uri() + "/", url_fetcher=fetcher())
+        return document.render(stylesheets=stylesheets, font_config=font_configuration())
+
+
+def join_and_write(documents: list, target: Path, named: Path, **options: object) -> None:
+    """One PDF from the pages of several laid-out documents.
+
+    `target` is the file written, `named` the output it becomes (for messages).
+    """
+    pages = [page for document in documents for page in document.pages]
+    with _weasyprint_errors():
+        documents[0].copy(pages).write_pdf(target, **options)
+    check_embedded_fonts(target, named)
+
+
+def check_embedded_fonts(pdf: Path, named: Path) -> None:
+    """Refuse a PDF that embeds any font but the book's own."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as document:
+        names = {str(font.get("/BaseFont", "")) for page in document.pages
+                 for font in page.resources.get("/Font", {}).values()}
+    strangers = sorted(n for n in names if not any(own in n.replace("-", "") for own in EMBEDDED_NAMES))
+    if strangers:
+        raise BuildError(Diagnostic("fallback-font", "error",
+                                    f"a fallback font was used: {', '.join(strangers)}", named))
+
+
+class _weasyprint_errors:
+    """Turn a refused fetch into a diagnostic; keep WeasyPrint's log quiet."""
+
+    def __enter__(self) -> None:
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        from weasyprint.urls import FatalURLFetchingError
+
+        if isinstance(value, FatalURLFetchingError):
+            reason = value.__cause__ or value
+            raise BuildError(Diagnostic("fetch", "error", str(reason))) from None
+        return False

@@ -1,0 +1,54 @@
+"""Shared fixtures: the project's paths, the shared corpus, built books."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CORPUS = PROJECT.parent / "shared" / "corpus"
+SEED_CHAPTER = CORPUS / "lessons-in-tanya" / "chapter-45.txt"
+
+
+def build(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess[str]:
+    """Run `python build.py ARGS` as a user would; never raises."""
+    return subprocess.run([sys.executable, str(PROJECT / "build.py"), *args],
+                          cwd=cwd, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="session")
+def seed_chapter() -> Path:
+    if not SEED_CHAPTER.is_file():
+        pytest.skip(f"skipped: the shared corpus is absent ({SEED_CHAPTER} not found)")
+    return SEED_CHAPTER
+
+
+@pytest.fixture(scope="session")
+def seed_source(tmp_path_factory: pytest.TempPathFactory, seed_chapter: Path) -> Path:
+    """A source folder holding only a copy of the seed chapter (read at test time, never committed)."""
+    folder = tmp_path_factory.mktemp("seed-source")
+    shutil.copy(seed_chapter, folder / seed_chapter.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample book in source/, built once into a temporary output folder."""
+    out = tmp_path_factory.mktemp("sample-output")
+    result = build("--source", str(PROJECT / "source"), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory, seed_source: Path) -> Path:
+    """The seed chapter built once into a temporary output folder."""
+    out = tmp_path_factory.mktemp("seed-output")
+    result = build("--source", str(seed_source), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
