@@ -86,7 +86,7 @@ def _direction_groups(atoms: list[_Atom], base: Lang) -> list[tuple[bool, list[_
                 inside[covered] = True
             last_other = index
     _extend_clinging(atoms, inside, base)
-    return [(flag, [a for _, a in grp]) for flag, grp in groupby(zip(inside, atoms), key=lambda p: p[0])]
+    return [(flag, [a for _, a in grp]) for flag, grp in groupby(zip(inside, atoms, strict=True), key=lambda p: p[0])]
 
 
 def _extend_clinging(atoms: list[_Atom], inside: list[bool], base: Lang) -> None:

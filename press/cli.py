@@ -22,24 +22,29 @@ EPILOG = """examples:
 exit status: 0 built; 1 an error in the sources (reported as path:line: error [code] message); 2 bad command line"""
 
 
+def _folders(defaults: bool) -> argparse.ArgumentParser:
+    """--source and --out; after a command they default to nothing, so that
+    `build.py --source DIR pdf` keeps DIR."""
+    folders = argparse.ArgumentParser(add_help=False)
+    folders.add_argument("--source", type=Path, default=Path("source") if defaults else argparse.SUPPRESS,
+                         metavar="DIR", help="folder with book.toml and the chapter files (default: source)")
+    folders.add_argument("--out", type=Path, default=Path("output") if defaults else argparse.SUPPRESS,
+                         metavar="DIR", help="folder the outputs are written to (default: output)")
+    return folders
+
+
 def parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--source", type=Path, default=Path("source"), metavar="DIR",
-                        help="folder with book.toml and the chapter files (default: source)")
-    common.add_argument("--out", type=Path, default=Path("output"), metavar="DIR",
-                        help="folder the outputs are written to (default: output)")
-    main = argparse.ArgumentParser(prog="build.py", parents=[common], epilog=EPILOG,
+    common = _folders(defaults=False)
+    main = argparse.ArgumentParser(prog="build.py", parents=[_folders(defaults=True)], epilog=EPILOG,
                                    formatter_class=argparse.RawDescriptionHelpFormatter,
                                    description="Build bilingual Hebrew/English books from plain sources.")
     commands = main.add_subparsers(dest="command", metavar="COMMAND",
                                    help="what to build (default: all of pdf, epub and sheet)")
     commands.add_parser("all", parents=[common], help="every output (the default)")
-    for name, (_, _, description) in WRITERS.items():
-        sub = commands.add_parser(name, parents=[common], help=description)
-        if name == "sheet":
-            sub.add_argument("--passage", metavar="REF",
-                             help="chapter:first-last blocks, e.g. 45:3-8 (default: [sheet] passage in "
-                                  "book.toml, else the first six blocks of the first chapter)")
+    for name, entry in WRITERS.items():
+        sub = commands.add_parser(name, parents=[common], help=entry.description)
+        for option in entry.options:
+            sub.add_argument(option.flag, metavar=option.metavar, help=option.help)
     commands.add_parser("model", parents=[common], help="print the document model as JSON")
     return main
 
@@ -71,7 +76,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
 
     names = list(WRITERS) if args.command in (None, "all") else [args.command]
     for name in names:
-        options = {"passage": args.passage} if name == "sheet" and getattr(args, "passage", None) else {}
+        given = {o.dest: getattr(args, o.dest, None) for o in WRITERS[name].options}
+        options = {dest: value for dest, value in given.items() if value is not None}
         for path in writer(name, **options).write(book, args.out, reporter):
             print(f"wrote {path}")
     return 0

@@ -145,9 +145,8 @@ def page_size(value: str, path: Path | None, table: str, key: str, text: str = "
     parts = value.split()
     if len(parts) == 2 and all(_LENGTH.match(p) for p in parts):
         return " ".join(parts)
-    raise error("config-value",
-                f'`[{table}] {key}` must be a named size (A4, A5, Letter, ...) or "W H" such as "6in 9in", not "{value}"',
-                path, key_line(text, table, key) if text else None)
+    message = f'`[{table}] {key}` must be a named size (A4, A5, Letter, ...) or "W H" such as "6in 9in", not "{value}"'
+    raise error("config-value", message, path, key_line(text, table, key) if text else None)
 
 
 def key_line(text: str, table: str | None, key: str) -> int | None:

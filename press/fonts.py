@@ -16,7 +16,7 @@ import os
 import tempfile
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from press.diagnostics import BuildError, Diagnostic
@@ -93,7 +93,7 @@ def _instantiate(face: Face) -> None:
     os.replace(temporary, face.path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cmap(family: str) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 Lang = Literal["en", "he"]
 BlockKind = Literal["intro", "pair", "commentary", "heading"]
@@ -63,7 +63,7 @@ class Span:
     children: tuple[Inline, ...]
 
 
-Inline = Union[Text, Emphasis, NoteRef, Span]
+Inline = Text | Emphasis | NoteRef | Span
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ expressions; the stylesheets (.css) receive validated settings only.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -31,7 +31,7 @@ def run_kind(run: Inline) -> str:
     raise TypeError(f"not an inline run: {run!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def environment(edition: str) -> Environment:
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(TEMPLATES / edition), FileSystemLoader(TEMPLATES / "base")]),

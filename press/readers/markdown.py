@@ -9,9 +9,9 @@ they stay literal text, which the templates escape, and a warning says so.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as etree
 from functools import lru_cache
 from pathlib import Path
+from xml.etree import ElementTree
 
 import markdown
 from markdown.inlinepatterns import InlineProcessor
@@ -36,7 +36,7 @@ _UNSAFE_PATTERNS = ("reference", "link", "image_link", "image_reference", "short
 
 class _NoteCallProcessor(InlineProcessor):
     def handleMatch(self, m, data):  # noqa: N802 - the markdown package's name
-        element = etree.Element("noteref")
+        element = ElementTree.Element("noteref")
         element.set("id", m.group(1))
         return element, m.start(0), m.end(0)
 
@@ -54,14 +54,14 @@ def _inline_markdown() -> markdown.Markdown:
 def parse_inline(text: str) -> tuple[Inline, ...]:
     """Emphasis, strong, code and note calls of one paragraph, as runs."""
     md = _inline_markdown()
-    root = etree.Element("div")
-    etree.SubElement(root, "p").text = text
+    root = ElementTree.Element("div")
+    ElementTree.SubElement(root, "p").text = text
     md.treeprocessors["inline"].run(root)
     md.treeprocessors["unescape"].run(root)
     return _runs(root[0])
 
 
-def _runs(element: etree.Element) -> tuple[Inline, ...]:
+def _runs(element: ElementTree.Element) -> tuple[Inline, ...]:
     runs: list[Inline] = []
     if element.text:
         runs.append(Text(element.text))
@@ -72,7 +72,7 @@ def _runs(element: etree.Element) -> tuple[Inline, ...]:
     return tuple(runs)
 
 
-def _element_runs(child: etree.Element) -> tuple[Inline, ...]:
+def _element_runs(child: ElementTree.Element) -> tuple[Inline, ...]:
     if child.tag == "noteref":
         return (NoteRef(child.get("id", "")),)
     if child.tag in ("em", "strong"):

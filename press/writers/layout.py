@@ -8,7 +8,9 @@ parallel or reuse unchanged ones; joining keeps one PDF with one outline.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,16 +75,13 @@ def check_embedded_fonts(pdf: Path, named: Path) -> None:
                                     f"a fallback font was used: {', '.join(strangers)}", named))
 
 
-class _weasyprint_errors:
+@contextlib.contextmanager
+def _weasyprint_errors() -> Iterator[None]:
     """Turn a refused fetch into a diagnostic; keep WeasyPrint's log quiet."""
+    from weasyprint.urls import FatalURLFetchingError
 
-    def __enter__(self) -> None:
-        logging.getLogger("weasyprint").setLevel(logging.ERROR)
-
-    def __exit__(self, kind, value, traceback) -> bool:
-        from weasyprint.urls import FatalURLFetchingError
-
-        if isinstance(value, FatalURLFetchingError):
-            reason = value.__cause__ or value
-            raise BuildError(Diagnostic("fetch", "error", str(reason))) from None
-        return False
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    try:
+        yield
+    except FatalURLFetchingError as failure:
+        raise BuildError(Diagnostic("fetch", "error", str(failure.__cause__ or failure))) from None

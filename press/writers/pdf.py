@@ -45,6 +45,10 @@ class BookPdfWriter:
             folio += len(documents[-1].pages)
         return documents
 
+    def single_html(self, book: Book) -> str:
+        """The whole book as one HTML document (for the web, debugging and tests)."""
+        return render(self.edition, "book.html", book=book, chapters=book.chapters, front=True, first_page=1)
+
     def _part(self, book: Book, chapters: tuple[Chapter, ...], css: list, *, front: bool, first_page: int):
         html = render(self.edition, "book.html", book=book, chapters=chapters, front=front, first_page=first_page)
         return lay_out(html, self.edition, css)

@@ -1,0 +1,87 @@
+"""book.pdf by structure: pages, fonts, text, running heads, folios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pdftools import assert_only_book_fonts, page_count, page_texts
+
+
+def test_sample_outputs_exist(sample_build: Path) -> None:
+    for name in ("book.pdf", "book.epub", "sheet.pdf"):
+        assert (sample_build / name).stat().st_size > 1000
+    assert not [p for p in sample_build.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_sample_fonts_are_embedded_and_our_own(sample_build: Path) -> None:
+    assert_only_book_fonts(sample_build / "book.pdf")
+
+
+def test_seed_fonts_are_embedded_and_our_own(seed_build: Path) -> None:
+    assert_only_book_fonts(seed_build / "book.pdf")
+
+
+def test_sample_pages_and_page_size(sample_build: Path) -> None:
+    import pikepdf
+
+    with pikepdf.open(sample_build / "book.pdf") as pdf:
+        assert len(pdf.pages) >= 5
+        box = [float(v) for v in pdf.pages[0].mediabox]
+    assert box == [0, 0, 396, 612], "5.5 x 8.5 in from book.toml"
+
+
+def test_sample_text_title_page_and_chapters(sample_build: Path) -> None:
+    pages = page_texts(sample_build / "book.pdf")
+    assert "Songs of Ascent" in pages[0] and "Bilingual Press" in pages[0]
+    assert pages[1].strip() == "", "the title page's verso is blank"
+    assert "Psalm 121: A Song for the Road" in pages[2]
+    assert "I lift my eyes to the mountains" in pages[2]
+    body = "\n".join(pages)
+    assert "Pirkei Avot 1:1–3" in body and "Moses received the Torah" in body
+
+
+def test_chapters_open_on_rectos_with_folios(sample_build: Path) -> None:
+    pages = page_texts(sample_build / "book.pdf")
+    openings = [i for i, text in enumerate(pages) if "Pilgrims sang this psalm" in text or "The tractate Avot" in text]
+    assert len(openings) == 2
+    assert all(index % 2 == 0 for index in openings), "an even 0-based index is an odd page: a recto"
+    assert pages[2].strip().splitlines()[-1].strip() == "1", "the first chapter page carries folio 1"
+
+
+def test_running_head_shows_the_chapter_title_but_not_on_the_opening(sample_build: Path) -> None:
+    pages = page_texts(sample_build / "book.pdf")
+    assert not pages[2].strip().startswith("Psalm 121: A Song for the Road\n\n\n")
+    follow = pages[3].strip().splitlines()[0].strip()
+    assert follow == "Psalm 121: A Song for the Road"
+
+
+def test_footnote_text_at_the_foot_of_its_page(sample_build: Path) -> None:
+    pages = page_texts(sample_build / "book.pdf")
+    page = next(p for p in pages if "Verses 3, 4, 5, 7" in p)
+    lines = [line.strip() for line in page.strip().splitlines() if line.strip()]
+    assert lines[-2].startswith("1. Verses 3, 4, 5, 7"), "the note sits above the folio"
+
+
+def test_seed_chapter_builds_with_every_paragraph(seed_build: Path) -> None:
+    pdf = seed_build / "book.pdf"
+    assert page_count(pdf) >= 5
+    body = " ".join(" ".join(page_texts(pdf)).split())
+    assert "Chapter 45" in body
+    assert "the attribute of our forefather Jacob" in body
+
+
+def test_reproducible_with_source_date_epoch(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import PROJECT
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    outputs = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        subprocess.run([sys.executable, str(PROJECT / "build.py"), "pdf", "--source", str(PROJECT / "source"),
+                        "--out", str(out)], check=True, env=env, capture_output=True)
+        outputs.append((out / "book.pdf").read_bytes())
+    assert outputs[0] == outputs[1]
