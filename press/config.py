@@ -29,12 +29,24 @@ SHEET_PAPERS = ("letter", "a4")
 @dataclass(frozen=True, slots=True)
 class PrintSettings:
     trim: str = "5.5in 8.5in"
+    layout: str = "stacked"  # a folder of templates/layouts/
+    folio: str = "arabic"  # or "hebrew": page numbers in Hebrew letters
+    bleed: str = "0mm"
+    marks: bool = False  # crop marks
+    pdf: str = ""  # "", "pdf/a-2b" (archive) or "pdf/x-4" (press)
 
 
 @dataclass(frozen=True, slots=True)
 class SheetSettings:
     paper: str = "letter"
     passage: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BookletSettings:
+    sheet: str = "letter"  # "letter" or "a4", printed landscape
+    creep: str = "0mm"  # shift toward the spine per sheet of depth
+    marks: bool = False  # fold marks at the spine, outside the pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +69,7 @@ class Settings:
     print: PrintSettings = field(default_factory=PrintSettings)
     sheet: SheetSettings = field(default_factory=SheetSettings)
     epub: EpubSettings = field(default_factory=EpubSettings)
+    booklet: BookletSettings = field(default_factory=BookletSettings)
     path: Path | None = None
 
     @property
@@ -68,7 +81,7 @@ class Settings:
         return PAGE_SIZES[self.sheet.paper.lower()]
 
 
-_TABLES = {"print": PrintSettings, "sheet": SheetSettings, "epub": EpubSettings}
+_TABLES = {"print": PrintSettings, "sheet": SheetSettings, "epub": EpubSettings, "booklet": BookletSettings}
 
 
 def load(path: Path) -> Settings:
@@ -101,7 +114,7 @@ def _settings_from(data: dict[str, Any], text: str, path: Path) -> Settings:
                 raise error("config-type", f"`{key}` must be a table", path, key_line(text, None, key))
             top[key] = _table(_TABLES[key], key, value, text, path)
         elif key in _scalar_keys(Settings):
-            top[key] = _checked_str(value, None, key, text, path)
+            top[key] = _checked(value, str, None, key, text, path)
         else:
             raise error("config-key", f"unknown key `{key}`", path, key_line(text, None, key))
     return Settings(**top)
@@ -112,17 +125,24 @@ def _table(cls: type, table: str, values: dict[str, Any], text: str, path: Path)
     for key in values:
         if key not in known:
             raise error("config-key", f"unknown key `{key}` in [{table}]", path, key_line(text, table, key))
-    return cls(**{k: _checked_str(v, table, k, text, path) for k, v in values.items()})
+    defaults = {f.name: f.default for f in fields(cls)}
+    return cls(**{k: _checked(v, type(defaults[k]), table, k, text, path) for k, v in values.items()})
 
 
 def _scalar_keys(cls: type) -> set[str]:
-    return {f.name for f in fields(cls) if f.name not in _TABLES and f.name != "path"}
+    # Only the top level holds tables: `[booklet] sheet` is a plain key, not the [sheet] table.
+    return {f.name for f in fields(cls) if not (cls is Settings and f.name in _TABLES) and f.name != "path"}
 
 
-def _checked_str(value: Any, table: str | None, key: str, text: str, path: Path) -> str:
-    if not isinstance(value, str):
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number"}
+
+
+def _checked(value: Any, expected: type, table: str | None, key: str, text: str, path: Path) -> Any:
+    # bool is an int in Python: compare exact types so `fit = true` is not a page count.
+    if type(value) is not expected:
         name = f"[{table}] {key}" if table else key
-        raise error("config-type", f"`{name}` must be a string", path, key_line(text, table, key))
+        raise error("config-type", f"`{name}` must be {_TYPE_NAMES.get(expected, expected.__name__)}",
+                    path, key_line(text, table, key))
     return value
 
 
@@ -131,10 +151,48 @@ def _validate(settings: Settings, text: str, path: Path) -> None:
         raise error("config-value", f'`primary` must be "en" or "he", not "{settings.primary}"',
                     path, key_line(text, None, "primary"))
     page_size(settings.print.trim, path, "print", "trim", text)
+    _validate_print(settings.print, text, path)
+    _validate_booklet(settings.booklet, text, path)
     paper = settings.sheet.paper.lower()
     if paper not in SHEET_PAPERS:
         raise error("config-value", f'`[sheet] paper` must be "letter" or "a4", not "{settings.sheet.paper}"',
                     path, key_line(text, "sheet", "paper"))
+
+
+PDF_VARIANTS = ("", "pdf/a-2b", "pdf/x-4")
+FOLIOS = ("arabic", "hebrew")
+
+
+def print_layouts() -> tuple[str, ...]:
+    """The print layouts: the folders of templates/layouts/."""
+    from press.paths import TEMPLATES
+
+    return tuple(sorted(p.name for p in (TEMPLATES / "layouts").iterdir() if (p / "layout.toml").is_file()))
+
+
+def _validate_print(settings: PrintSettings, text: str, path: Path) -> None:
+    _choice(settings.layout, print_layouts(), "layout", text, path)
+    _choice(settings.folio, FOLIOS, "folio", text, path)
+    _choice(settings.pdf, PDF_VARIANTS, "pdf", text, path)
+    if not _LENGTH.match(settings.bleed) and settings.bleed != "0":
+        raise error("config-value", f'`[print] bleed` must be a length such as "3mm" or "0.125in", '
+                    f'not "{settings.bleed}"', path, key_line(text, "print", "bleed"))
+
+
+def _validate_booklet(settings: BookletSettings, text: str, path: Path) -> None:
+    if settings.sheet.lower() not in SHEET_PAPERS:
+        raise error("config-value", f'`[booklet] sheet` must be "letter" or "a4", not "{settings.sheet}"',
+                    path, key_line(text, "booklet", "sheet"))
+    if not _LENGTH.match(settings.creep) and settings.creep != "0":
+        raise error("config-value", f'`[booklet] creep` must be a length such as "0.1mm" or "0.3pt", '
+                    f'not "{settings.creep}"', path, key_line(text, "booklet", "creep"))
+
+
+def _choice(value: str, allowed: tuple[str, ...], key: str, text: str, path: Path) -> None:
+    if value not in allowed:
+        names = ", ".join(f'"{a}"' for a in allowed if a)
+        raise error("config-value", f'`[print] {key}` must be one of {names}, not "{value}"',
+                    path, key_line(text, "print", key))
 
 
 def page_size(value: str, path: Path | None, table: str, key: str, text: str = "") -> str:

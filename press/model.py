@@ -63,7 +63,18 @@ class Span:
     children: tuple[Inline, ...]
 
 
-Inline = Text | Emphasis | NoteRef | Span
+@dataclass(frozen=True, slots=True)
+class PageBreak:
+    """Where a page of the printed edition begins. Readers never make one:
+    the EPUB writer inserts them (press/writers/epub_pages.py) so that an
+    e-book can mark the print edition's page boundaries."""
+
+    label: str  # the page number as printed
+    anchor: str  # a unique id, e.g. "page-12"
+    lang: Lang  # the language of the text around it
+
+
+Inline = Text | Emphasis | NoteRef | Span | PageBreak
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +108,9 @@ class Block:
     def paragraphs(self) -> tuple[Paragraph, ...]:
         return tuple(p for p in (self.en, self.he) if p is not None)
 
+    def paragraph(self, lang: str) -> Paragraph | None:
+        return self.en if lang == "en" else self.he
+
 
 @dataclass(frozen=True, slots=True)
 class Note:
@@ -128,6 +142,9 @@ class Chapter:
     def note(self, note_id: str) -> Note | None:
         return next((n for n in self.notes if n.id == note_id), None)
 
+    def title_in(self, lang: str) -> str:
+        return self.title_he if lang == "he" else self.title
+
 
 @dataclass(frozen=True, slots=True)
 class Book:
@@ -141,6 +158,14 @@ class Book:
     def chapter(self, number: int) -> Chapter | None:
         return next((c for c in self.chapters if c.number == number), None)
 
+    @property
+    def languages(self) -> tuple[Lang, Lang]:
+        """Both languages, the leading one first."""
+        return ("he", "en") if self.primary == "he" else ("en", "he")
+
+    def title_in(self, lang: str) -> str:
+        return (self.title_he or self.title) if lang == "he" else self.title
+
 
 def plain_text(runs: tuple[Inline, ...] | None) -> str:
     """The characters of `runs` without markup and without note calls."""
@@ -152,7 +177,7 @@ def plain_text(runs: tuple[Inline, ...] | None) -> str:
 def _plain(run: Inline) -> str:
     if isinstance(run, Text):
         return run.text
-    if isinstance(run, NoteRef):
+    if isinstance(run, (NoteRef, PageBreak)):
         return ""
     return plain_text(run.children)
 

@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from press.hebrew import hebrew_numeral
-from press.model import DIRECTION, Emphasis, Inline, NoteRef, Span, Text
+from press.model import DIRECTION, Emphasis, Inline, NoteRef, PageBreak, Span, Text
 from press.paths import TEMPLATES
 
 
@@ -28,13 +28,25 @@ def run_kind(run: Inline) -> str:
         return "span"
     if isinstance(run, Emphasis):
         return "strong" if run.strong else "em"
+    if isinstance(run, PageBreak):
+        return "pagebreak"
     raise TypeError(f"not an inline run: {run!r}")
 
 
+Edition = str | tuple[str, ...]
+
+
 @cache
-def environment(edition: str) -> Environment:
+def environment(edition: Edition) -> Environment:
+    """The environment of an edition: its folders first, then templates/base.
+
+    `edition` is a folder of templates/ (`"epub"`) or a chain of folders,
+    most specific first (`("layouts/columns", "book")`): a print layout
+    overrides only the blocks and stylesheet it changes.
+    """
+    folders = (edition,) if isinstance(edition, str) else edition
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(TEMPLATES / edition), FileSystemLoader(TEMPLATES / "base")]),
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATES / f) for f in (*folders, "base")]),
         autoescape=select_autoescape(disabled_extensions=("css",), default_for_string=True, default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -44,8 +56,9 @@ def environment(edition: str) -> Environment:
     env.filters["run_kind"] = run_kind
     env.filters["direction"] = DIRECTION.__getitem__
     env.filters["hebrew_numeral"] = hebrew_numeral
+    env.filters["paragraph_of"] = lambda lang, block: block.paragraph(lang)
     return env
 
 
-def render(edition: str, template: str, **context: Any) -> str:
+def render(edition: Edition, template: str, **context: Any) -> str:
     return environment(edition).get_template(template).render(**context)

@@ -33,9 +33,11 @@ def test_sample_pages_and_page_size(sample_build: Path) -> None:
 def test_sample_text_title_page_and_chapters(sample_build: Path) -> None:
     pages = page_texts(sample_build / "book.pdf")
     assert "Songs of Ascent" in pages[0] and "Bilingual Press" in pages[0]
-    assert pages[1].strip() == "", "the title page's verso is blank"
-    assert "Psalm 121: A Song for the Road" in pages[2]
-    assert "I lift my eyes to the mountains" in pages[2]
+    assert "CC BY-SA 4.0" in pages[1], "the title page's verso is the colophon"
+    assert "Contents" in pages[2]
+    assert pages[3].strip() == "", "a blank verso, so that the body opens on a recto"
+    assert "Psalm 121: A Song for the Road" in pages[4]
+    assert "I lift my eyes to the mountains" in pages[4]
     body = "\n".join(pages)
     assert "Pirkei Avot 1:1–3" in body and "Moses received the Torah" in body
 
@@ -45,14 +47,14 @@ def test_chapters_open_on_rectos_with_folios(sample_build: Path) -> None:
     openings = [i for i, text in enumerate(pages) if "Pilgrims sang this psalm" in text or "The tractate Avot" in text]
     assert len(openings) == 2
     assert all(index % 2 == 0 for index in openings), "an even 0-based index is an odd page: a recto"
-    assert pages[2].strip().splitlines()[-1].strip() == "1", "the first chapter page carries folio 1"
+    assert pages[4].strip().splitlines()[-1].strip() == "1", "the first chapter page carries folio 1"
 
 
 def test_running_head_shows_the_chapter_title_but_not_on_the_opening(sample_build: Path) -> None:
     pages = page_texts(sample_build / "book.pdf")
-    assert not pages[2].strip().startswith("Psalm 121: A Song for the Road\n\n\n")
-    follow = pages[3].strip().splitlines()[0].strip()
-    assert follow == "Psalm 121: A Song for the Road"
+    opening, follow = pages[4].strip().splitlines(), pages[5].strip().splitlines()
+    assert opening[0].strip() == "Psalm 121: A Song for the Road", "the opening page starts with the title itself"
+    assert follow[0].strip() == "Songs of Ascent and Sayings of the Fathers", "a verso carries the book's title"
 
 
 def test_footnote_text_at_the_foot_of_its_page(sample_build: Path) -> None:

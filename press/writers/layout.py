@@ -13,12 +13,13 @@ import logging
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from press.diagnostics import BuildError, Diagnostic
 from press.fetcher import ProjectFetcher
 from press.fonts import EMBEDDED_NAMES, FACES, ensure_static_fonts
 from press.paths import TEMPLATES, font_cache
-from press.render import render
+from press.render import Edition, render
 
 
 @lru_cache(maxsize=1)
@@ -32,22 +33,22 @@ def fetcher() -> ProjectFetcher:
     return ProjectFetcher((TEMPLATES, font_cache()))
 
 
-def stylesheet(edition: str, **context: object):
-    """The edition's stylesheet, rendered once per distinct context."""
+def stylesheet(edition: Edition, template: str | None = None, **context: object):
+    """The edition's stylesheet (`EDITION.css` unless named), rendered with `context`."""
     from weasyprint import CSS
 
     ensure_static_fonts()
-    css = render(edition, f"{edition}.css", faces=FACES, font_url=lambda face: face.path.as_uri(), **context)
-    return CSS(string=css, base_url=(TEMPLATES / edition).as_uri() + "/",
-               url_fetcher=fetcher(), font_config=font_configuration())
+    name = template or f"{edition}.css"
+    css = render(edition, name, faces=FACES, font_url=lambda face: face.path.as_uri(), **context)
+    return CSS(string=css, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher(), font_config=font_configuration())
 
 
-def lay_out(html: str, edition: str, stylesheets: list):
+def lay_out(html: str, edition: Edition, stylesheets: list):
     """A WeasyPrint Document for `html`, with only our files reachable."""
     from weasyprint import HTML
 
     with _weasyprint_errors():
-        document = HTML(string=html, base_url=(TEMPLATES / edition).as_uri() + "/", url_fetcher=fetcher())
+        document = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher())
         return document.render(stylesheets=stylesheets, font_config=font_configuration())
 
 
@@ -56,9 +57,13 @@ def join_and_write(documents: list, target: Path, named: Path, **options: object
 
     `target` is the file written, `named` the output it becomes (for messages).
     """
-    pages = [page for document in documents for page in document.pages]
+    write_pages([page for document in documents for page in document.pages], documents[0], target, named, **options)
+
+
+def write_pages(pages: list, first: Any, target: Path, named: Path, **options: object) -> None:
+    """One PDF of `pages`, in that order, with `first`'s document metadata."""
     with _weasyprint_errors():
-        documents[0].copy(pages).write_pdf(target, **options)
+        first.copy(pages).write_pdf(target, **options)
     check_embedded_fonts(target, named)
 
 

@@ -1,0 +1,57 @@
+"""Print layouts: folders of templates/layouts/ described by a layout.toml.
+
+A layout is templates and a stylesheet; what the PDF writer must know of
+it is data in its layout.toml (as a Sphinx theme's theme.toml), never a
+Python branch on its name.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from press.paths import TEMPLATES
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What one laid-out document shows of a chapter, and how its pages count."""
+
+    languages: tuple[str, ...]
+    blocks: frozenset[int] | None = None  # block numbers shown; None: all
+    heading: bool = True  # the chapter's title block
+    spread_starts: frozenset[int] = frozenset()  # blocks that open a new spread
+    pads_after: dict[int, int] = field(default_factory=dict)  # blank pages after a block
+    page_class: str = ""  # a class naming the pages' side, for one side of a spread
+    page_step: int = 1  # 2 for one side of a spread: its folios skip the facing pages
+
+    def counter_reset(self, first_folio: int) -> int:
+        # WeasyPrint applies an explicit `counter-increment` on the first
+        # page after the reset, the implicit one before it.
+        return first_folio - self.page_step if self.page_step > 1 else first_folio
+
+
+@dataclass(frozen=True, slots=True)
+class PrintLayout:
+    name: str
+    description: str
+    languages: tuple[str, ...]
+    spread: dict[str, str] = field(default_factory=dict)  # {"left": lang, "right": lang}; empty: one flow
+
+    @property
+    def edition(self) -> tuple[str, ...]:
+        """The template folders, most specific first."""
+        return (f"layouts/{self.name}", "book")
+
+    def view(self, book_languages: tuple[str, ...]) -> View:
+        """The languages in the book's order that this layout prints."""
+        return View(tuple(lang for lang in book_languages if lang in self.languages))
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> PrintLayout:
+    data = tomllib.loads((TEMPLATES / "layouts" / name / "layout.toml").read_text(encoding="utf-8"))
+    return PrintLayout(name=name, description=data.get("description", ""),
+                       languages=tuple(data.get("languages", ("en", "he"))),
+                       spread=dict(data.get("spread", {})))
