@@ -14,7 +14,7 @@ from press.diagnostics import BuildError, Reporter
 from press.writers import WRITERS
 
 EPILOG = """examples:
-  python build.py                          build book.pdf, book.epub and sheet.pdf
+  python build.py                          build book.pdf, booklet.pdf, book.epub and sheet.pdf
   python build.py pdf --source DIR         build one output from another source folder
   python build.py sheet --passage 45:3-8   a study sheet of blocks 3 to 8 of chapter 45
   python build.py model                    print the document model as JSON
@@ -39,7 +39,7 @@ def parser() -> argparse.ArgumentParser:
                                    formatter_class=argparse.RawDescriptionHelpFormatter,
                                    description="Build bilingual Hebrew/English books from plain sources.")
     commands = main.add_subparsers(dest="command", metavar="COMMAND",
-                                   help="what to build (default: all of pdf, epub and sheet)")
+                                   help="what to build (default: all of pdf, booklet, epub and sheet)")
     commands.add_parser("all", parents=[common], help="every output (the default)")
     for name, entry in WRITERS.items():
         sub = commands.add_parser(name, parents=[common], help=entry.description)

@@ -31,6 +31,8 @@ class WriterEntry:
 
 WRITERS: dict[str, WriterEntry] = {
     "pdf": WriterEntry("press.writers.pdf", "BookPdfWriter", "the printable book, output/book.pdf"),
+    "booklet": WriterEntry("press.writers.booklet", "BookletWriter",
+                           "the book imposed for saddle stitching, output/booklet.pdf"),
     "epub": WriterEntry("press.writers.epub", "EpubWriter", "the e-reader edition, output/book.epub"),
     "sheet": WriterEntry("press.writers.sheet", "SheetWriter", "a study sheet of one passage, output/sheet.pdf", (
         Option("--passage", "REF", "chapter:first-last blocks, e.g. 45:3-8 (default: [sheet] passage in "
