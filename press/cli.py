@@ -17,6 +17,7 @@ EPILOG = """examples:
   python build.py                          build book.pdf, booklet.pdf, book.epub and sheet.pdf
   python build.py pdf --source DIR         build one output from another source folder
   python build.py sheet --passage 45:3-8   a study sheet of blocks 3 to 8 of chapter 45
+  python build.py sheet week-12            the study sheet source/sheets/week-12.toml
   python build.py model                    print the document model as JSON
 
 exit status: 0 built; 1 an error in the sources (reported as path:line: error [code] message); 2 bad command line"""
@@ -44,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
     for name, entry in WRITERS.items():
         sub = commands.add_parser(name, parents=[common], help=entry.description)
         for option in entry.options:
-            sub.add_argument(option.flag, metavar=option.metavar, help=option.help)
+            sub.add_argument(option.flag, **option.argparse_options)  # type: ignore[arg-type]
     commands.add_parser("model", parents=[common], help="print the document model as JSON")
     return main
 

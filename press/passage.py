@@ -1,10 +1,22 @@
-"""Passage references: which blocks of which chapter a study sheet prints.
+"""Passage references: which blocks of which chapters a study sheet prints.
 
 A reference names a chapter by `Chapter.number` and blocks by
-`Block.number`: `45` (the whole chapter), `45:3` (one block) or `45:3-8`
-(a range). `parse` returns a tuple of `Passage`s, each within one chapter,
-so a later cross-chapter range (`45:40-46:2`) or a comma list can be
-parsed into several of them without changing `resolve` or the writers.
+`Block.number`:
+
+    45            the whole chapter
+    45:3          one block
+    45:3-8        a range of blocks
+    45:40-46:2    a range across chapters (chapters between are whole)
+    45-46         whole chapters
+    45:3-8, 46:1  a list (`,` or `;`)
+
+In a list, as in printed citations, a bare number after a comma that
+follows an element naming blocks is another block of the same chapter
+(`45:3, 5-7` is blocks 3 and 5 to 7 of chapter 45); after a semicolon, or
+after a whole chapter, it is a chapter (`45:3; 46`).
+
+`parse` needs no book; `resolve` checks the reference against the book
+and returns one `Selection` per chapter part, in reading order.
 """
 
 from __future__ import annotations
@@ -16,22 +28,42 @@ from pathlib import Path
 from press.diagnostics import BuildError, error
 from press.model import Block, Book, Chapter, Note, note_refs
 
-FORMS = "CHAPTER, CHAPTER:BLOCK or CHAPTER:FIRST-LAST (e.g. 45:3-8)"
-_RANGE = re.compile(r"(?P<chapter>\d+)(?::(?P<first>\d+)(?:\s*[-–]\s*(?P<last>\d+))?)?")
+FORMS = "CHAPTER, CHAPTER:BLOCK, CHAPTER:FIRST-LAST or CHAPTER:BLOCK-CHAPTER:BLOCK, or a list (e.g. 45:3-8, 46:1)"
+_DASH = r"\s*[-–]\s*"
+_ELEMENT = re.compile(
+    rf"(?P<c1>\d+)(?::(?P<b1>\d+))?(?:{_DASH}(?:(?P<c2>\d+):)?(?P<b2>\d+))?")
+_SEPARATOR = re.compile(r"\s*([,;])\s*")
 
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """Blocks `first` to `last` of one chapter; None means the chapter's own end."""
+    """Blocks `first` of `chapter` to `last` of `end_chapter` (None: the same chapter).
+
+    `first`/`last` None mean the chapter's own start/end.
+    """
 
     chapter: int
     first: int | None = None
     last: int | None = None
+    end_chapter: int | None = None
+
+    @property
+    def final_chapter(self) -> int:
+        return self.chapter if self.end_chapter is None else self.end_chapter
+
+    @property
+    def label(self) -> str:
+        """The reference as printed: `45:3–8`, `45:40–46:2`, `45`."""
+        start = f"{self.chapter}" if self.first is None else f"{self.chapter}:{self.first}"
+        if self.end_chapter is not None:
+            end = f"{self.end_chapter}" if self.last is None else f"{self.end_chapter}:{self.last}"
+            return f"{start}–{end}"
+        return start if self.last in (None, self.first) else f"{start}–{self.last}"
 
 
 @dataclass(frozen=True, slots=True)
 class Selection:
-    """A passage resolved against the book: the chapter and its chosen blocks."""
+    """A passage resolved against the book: one chapter and its chosen blocks."""
 
     chapter: Chapter
     blocks: tuple[Block, ...]
@@ -53,43 +85,93 @@ class Selection:
         return tuple(n for n in found if n is not None and n.runs is not None)
 
 
+def label(passages: tuple[Passage, ...]) -> str:
+    """A list of passages as printed: `45:3–8, 46:1`, `45:3, 5–7`."""
+    printed = ""
+    for previous, passage in zip((None, *passages), passages, strict=False):
+        after_blocks = previous is not None and previous.last is not None
+        continues = (after_blocks and passage.first is not None and passage.end_chapter is None
+                     and previous.final_chapter == passage.chapter)
+        separator = "" if previous is None else "; " if after_blocks and passage.first is None else ", "
+        printed += separator + (passage.label.partition(":")[2] if continues else passage.label)
+    return printed
+
+
 def parse(text: str, path: Path | None = None, line: int | None = None) -> tuple[Passage, ...]:
     """The passages `text` names; BuildError [passage] when it is malformed."""
-    found = _RANGE.fullmatch(text.strip())
+    pieces = _SEPARATOR.split(text.strip())  # element, separator, element, ...
+    passages: list[Passage] = []
+    for index in range(0, len(pieces), 2):
+        continues = index > 0 and pieces[index - 1] == ","
+        previous = passages[-1] if continues else None
+        passages.append(_element(pieces[index], previous, text, path, line))
+    return tuple(passages)
+
+
+def _element(element: str, previous: Passage | None, text: str, path: Path | None, line: int | None) -> Passage:
+    found = _ELEMENT.fullmatch(element)
     if found is None:
         raise error("passage", f'malformed passage "{text}": expected {FORMS}', path, line)
-    chapter, first, last = (_number(found.group(g)) for g in ("chapter", "first", "last"))
-    if first is not None and last is None:
-        last = first
-    if first is not None and last is not None and first > last:
-        raise error("passage", f'passage "{text}": the first block ({first}) comes after the last ({last})',
-                    path, line)
-    return (Passage(chapter, first, last),)  # type: ignore[arg-type]
+    c1, b1, c2, b2 = (None if found[g] is None else int(found[g]) for g in ("c1", "b1", "c2", "b2"))
+    if b1 is None and c2 is None and previous is not None and previous.last is not None:
+        # `45:3, 5-7`: bare numbers continue the previous element's chapter
+        c1, b1, b2 = previous.final_chapter, c1, b2
+    if b1 is None and c2 is None:  # `45` or `45-46`: whole chapters
+        return _checked(Passage(c1, end_chapter=b2), text, path, line)  # type: ignore[arg-type]
+    if b1 is None:  # `45-46:2`: a chapter cannot be followed by a block
+        raise error("passage", f'malformed passage "{text}": expected {FORMS}', path, line)
+    if c2 is None or c2 == c1:
+        return _checked(Passage(c1, b1, b1 if b2 is None else b2), text, path, line)  # type: ignore[arg-type]
+    return _checked(Passage(c1, b1, b2, end_chapter=c2), text, path, line)  # type: ignore[arg-type]
 
 
-def _number(digits: str | None) -> int | None:
-    return None if digits is None else int(digits)
+def _checked(passage: Passage, text: str, path: Path | None, line: int | None) -> Passage:
+    if passage.end_chapter is not None and passage.end_chapter < passage.chapter:
+        raise error("passage", f'passage "{text}": chapter {passage.chapter} comes after chapter '
+                    f"{passage.end_chapter}", path, line)
+    if passage.end_chapter is None and passage.first is not None and passage.last is not None \
+            and passage.first > passage.last:
+        raise error("passage", f'passage "{text}": the first block ({passage.first}) comes after the last '
+                    f"({passage.last})", path, line)
+    return passage
 
 
 def resolve(book: Book, text: str, path: Path | None = None, line: int | None = None) -> list[Selection]:
     """The blocks `text` chooses from `book`; BuildError [passage] naming the reference."""
-    return [_select(book, passage, text, path, line) for passage in parse(text, path, line)]
+    return [s for passage in parse(text, path, line) for s in select(book, passage, text, path, line)]
 
 
-def _select(book: Book, passage: Passage, text: str, path: Path | None, line: int | None) -> Selection:
-    chapter = book.chapter(passage.chapter)
+def select(book: Book, passage: Passage, text: str, path: Path | None = None,
+           line: int | None = None) -> list[Selection]:
+    """One Selection per chapter `passage` reaches, in book order."""
+    start, end = (_chapter(book, n, text, path, line) for n in (passage.chapter, passage.final_chapter))
+    chapters = book.chapters[book.chapters.index(start): book.chapters.index(end) + 1]
+    if not chapters:
+        raise error("passage", f'passage "{text}": chapter {end.number} comes before chapter {start.number} '
+                    "in the book", path, line)
+    return [_blocks(chapter, passage.first if chapter is start else None,
+                    passage.last if chapter is end else None, text, path, line) for chapter in chapters]
+
+
+def _chapter(book: Book, number: int, text: str, path: Path | None, line: int | None) -> Chapter:
+    chapter = book.chapter(number)
     if chapter is None:
         numbers = ", ".join(str(c.number) for c in book.chapters)
-        raise error("passage", f'passage "{text}": there is no chapter {passage.chapter} (chapters: {numbers})',
+        raise error("passage", f'passage "{text}": there is no chapter {number} (chapters: {numbers})',
                     path, line)
+    return chapter
+
+
+def _blocks(chapter: Chapter, first: int | None, last: int | None, text: str,
+            path: Path | None, line: int | None) -> Selection:
     count = len(chapter.blocks)
-    first = 1 if passage.first is None else passage.first
-    last = count if passage.last is None else passage.last
-    for number in (first, last):
+    low = 1 if first is None else first
+    high = count if last is None else last
+    for number in (low, high):
         if not 1 <= number <= count:
             raise _out_of_range(text, chapter, number, path, line)
-    blocks = tuple(b for b in chapter.blocks if first <= b.number <= last)
-    return Selection(chapter, blocks, whole=passage.first is None)
+    blocks = tuple(b for b in chapter.blocks if low <= b.number <= high)
+    return Selection(chapter, blocks, whole=first is None and last is None)
 
 
 def _out_of_range(text: str, chapter: Chapter, number: int, path: Path | None, line: int | None) -> BuildError:

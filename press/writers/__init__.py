@@ -10,15 +10,26 @@ from press.writers.base import Writer
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """A command-line option of one output, passed to its writer by name."""
+    """A command-line option of one output, passed to its writer by name.
+
+    A `flag` without leading dashes is a positional argument; `nargs="?"`
+    makes it optional (`build.py sheet NAME`).
+    """
 
     flag: str
     metavar: str
     help: str
+    nargs: str | None = None
 
     @property
     def dest(self) -> str:
         return self.flag.lstrip("-").replace("-", "_")
+
+    @property
+    def argparse_options(self) -> dict[str, object]:
+        """The keyword arguments of `ArgumentParser.add_argument` for this option."""
+        given = {"metavar": self.metavar, "help": self.help, "nargs": self.nargs}
+        return {key: value for key, value in given.items() if value is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +45,12 @@ WRITERS: dict[str, WriterEntry] = {
     "booklet": WriterEntry("press.writers.booklet", "BookletWriter",
                            "the book imposed for saddle stitching, output/booklet.pdf"),
     "epub": WriterEntry("press.writers.epub", "EpubWriter", "the e-reader edition, output/book.epub"),
-    "sheet": WriterEntry("press.writers.sheet", "SheetWriter", "a study sheet of one passage, output/sheet.pdf", (
-        Option("--passage", "REF", "chapter:first-last blocks, e.g. 45:3-8 (default: [sheet] passage in "
-               "book.toml, else the first six blocks of the first chapter)"),)),
+    "sheet": WriterEntry("press.writers.sheet", "SheetWriter", "study sheets: output/sheets/NAME.pdf and .html "
+                         "from source/sheets/NAME.toml, or output/sheet.pdf of one passage", (
+        Option("sheet", "NAME", "the sheet file source/sheets/NAME.toml, or a path to a .toml file "
+               "(default: output/sheet.pdf and every sheet in source/sheets/)", nargs="?"),
+        Option("--passage", "REF", "a passage for output/sheet.pdf, e.g. 45:3-8 or 45:40-46:2, 47:1 (default: "
+               "[sheet] passage in book.toml, else the first six blocks of the first chapter)"))),
 }
 
 
