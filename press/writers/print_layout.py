@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from press.paths import TEMPLATES
 
@@ -49,7 +49,7 @@ class PrintLayout:
         return View(tuple(lang for lang in book_languages if lang in self.languages))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> PrintLayout:
     data = tomllib.loads((TEMPLATES / "layouts" / name / "layout.toml").read_text(encoding="utf-8"))
     return PrintLayout(name=name, description=data.get("description", ""),
