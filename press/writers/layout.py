@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from press import pdftext
 from press.diagnostics import BuildError, Diagnostic
 from press.fetcher import ProjectFetcher
 from press.fonts import EMBEDDED_NAMES, FACES, ensure_static_fonts
@@ -63,7 +64,7 @@ def join_and_write(documents: list, target: Path, named: Path, **options: object
 def write_pages(pages: list, first: Any, target: Path, named: Path, **options: object) -> None:
     """One PDF of `pages`, in that order, with `first`'s document metadata."""
     with _weasyprint_errors():
-        first.copy(pages).write_pdf(target, **options)
+        pdftext.write_pdf(first.copy(pages), target, **options)  # Hebrew that copies out
     check_embedded_fonts(target, named)
 
 
