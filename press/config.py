@@ -52,6 +52,7 @@ class BookletSettings:
 @dataclass(frozen=True, slots=True)
 class EpubSettings:
     identifier: str = ""
+    layout: str = "stacked"  # a layout of templates/epub/layouts/
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,7 @@ class Settings:
     publisher: str = ""
     rights: str = ""
     description: str = ""
+    date: str = ""  # publication date: YYYY, YYYY-MM or YYYY-MM-DD (default: the build's date)
     primary: str = "en"
     print: PrintSettings = field(default_factory=PrintSettings)
     sheet: SheetSettings = field(default_factory=SheetSettings)
@@ -157,6 +159,7 @@ def _validate(settings: Settings, text: str, path: Path) -> None:
     if paper not in SHEET_PAPERS:
         raise error("config-value", f'`[sheet] paper` must be "letter" or "a4", not "{settings.sheet.paper}"',
                     path, key_line(text, "sheet", "paper"))
+    _validate_epub(settings, text, path)
 
 
 PDF_VARIANTS = ("", "pdf/a-2b", "pdf/x-4")
@@ -226,3 +229,22 @@ def key_line(text: str, table: str | None, key: str) -> int | None:
 def _line_from_toml_error(message: str) -> int | None:
     found = re.search(r"line (\d+)", message)
     return int(found.group(1)) if found else None
+
+
+def epub_layouts() -> tuple[str, ...]:
+    """The e-book layouts: each is a template and a stylesheet in templates/epub/layouts/."""
+    from press.paths import TEMPLATES
+
+    folder = TEMPLATES / "epub" / "layouts"
+    return tuple(sorted(p.stem for p in folder.glob("*.html") if p.with_suffix(".css").is_file()))
+
+
+def _validate_epub(settings: Settings, text: str, path: Path) -> None:
+    layouts = epub_layouts()
+    if settings.epub.layout not in layouts:
+        names = ", ".join(f'"{name}"' for name in layouts)
+        raise error("config-value", f'`[epub] layout` must be one of {names}, not "{settings.epub.layout}"',
+                    path, key_line(text, "epub", "layout"))
+    if settings.date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", settings.date):
+        raise error("config-value", f'`date` must be YYYY, YYYY-MM or YYYY-MM-DD, not "{settings.date}"',
+                    path, key_line(text, None, "date"))

@@ -1,8 +1,12 @@
 """book.epub: the e-reader edition, one XHTML file per chapter.
 
 The same Book as the printed edition, rendered through templates/epub/:
-a title page, the navigation document and one file per chapter, each with
-its footnotes as pop-up asides at its end. The book's fonts are embedded,
+a cover, a title page, the navigation document and one file per chapter,
+each with its footnotes as pop-up asides at its end. `[epub] layout` names
+the template of templates/epub/layouts/ that sets out each block. The
+printed edition's page boundaries are marked where its pages begin
+(press/writers/epub_pages.py) and listed in the nav's page-list. The
+book's fonts are embedded,
 subset to the characters it uses. ebooklib writes the package (OPF, NCX,
 manifest, spine); the result is then re-packed (press/writers/epub_zip.py)
 so that the same sources and SOURCE_DATE_EPOCH give the same bytes. In the
@@ -20,9 +24,10 @@ from posixpath import relpath
 
 from press.diagnostics import Reporter
 from press.fonts import Face, check_coverage, ensure_static_fonts
-from press.model import Book, Chapter, Lang
+from press.model import DIRECTION, Book, Chapter, Lang, note_refs
 from press.render import render
 from press.writers.base import atomic_path
+from press.writers.epub_cover import COVER_FILE, cover_image
 from press.writers.epub_fonts import font_url, subset_fonts, used_characters
 from press.writers.epub_package import (
     CSS_FILE,
@@ -33,10 +38,13 @@ from press.writers.epub_package import (
     reading_order,
     write_package,
 )
-from press.writers.epub_zip import build_time, repack
+from press.writers.epub_pages import PageStart, mark_chapter, page_starts
+from press.writers.epub_zip import build_time, repack, tag_package
 
 EDITION = "epub"
 TITLE_FILE = "text/title.xhtml"
+COVER_PAGE = "text/cover.xhtml"
+OTHER: dict[str, Lang] = {"en": "he", "he": "en"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +64,15 @@ class TocEntry:
     href: str
 
 
+@dataclass(frozen=True, slots=True)
+class PageEntry:
+    """A line of the page-list: a printed page's number and where it begins."""
+
+    label: str
+    href: str
+    lang: Lang  # a Hebrew folio is Hebrew text
+
+
 class EpubWriter:
     name = "epub"
     description = "the e-reader edition (book.epub)"
@@ -64,28 +81,41 @@ class EpubWriter:
     def write(self, book: Book, out_dir: Path, reporter: Reporter) -> list[Path]:
         check_coverage(book)
         faces = ensure_static_fonts()
-        rendered = render_book(book, faces)
+        rendered = render_book(book, faces, page_starts(book))
         fonts = subset_fonts(faces, used_characters([d.body for d in rendered.documents] + [rendered.nav]))
-        package = build_package(book, rendered.documents, rendered.css, fonts)
+        cover = cover_image(book, reading_order(book, book.title, book.title_he))
+        when = build_time()
+        package = build_package(book, rendered.documents, rendered.css, fonts, cover, when)
         raw = io.BytesIO()
-        write_package(raw, package, build_time())
+        write_package(raw, package, when)
         target = out_dir / self.output
         with atomic_path(target) as temporary:
-            repack(raw, temporary, {package_path(NAV_FILE): rendered.nav.encode("utf-8")})
+            nav = {package_path(NAV_FILE): rendered.nav.encode("utf-8")}
+            repack(raw, temporary, nav | tag_package(raw, book.primary, DIRECTION[book.primary]))
         return [target]
 
 
-def render_book(book: Book, faces: tuple[Face, ...]) -> Rendered:
-    chapters = tuple(chapter_document(book, chapter) for chapter in book.chapters)
-    css = render(EDITION, "epub.css", faces=faces, font_url=font_url(CSS_FILE))
-    return Rendered((title_document(book), *chapters), nav_document(book), css)
+def render_book(book: Book, faces: tuple[Face, ...], starts: tuple[PageStart, ...] = ()) -> Rendered:
+    """Every document of the book, with the printed edition's pages marked."""
+    layout = book.settings.epub.layout  # type: ignore[attr-defined]
+    chapters = tuple(chapter_document(book, chapter, starts, layout) for chapter in book.chapters)
+    css = render(EDITION, "epub.css", faces=faces, font_url=font_url(CSS_FILE), layout=layout)
+    front = (cover_document(book), title_document(book))
+    return Rendered((*front, *chapters), nav_document(book, starts), css)
 
 
-def nav_document(book: Book) -> str:
+def nav_document(book: Book, starts: tuple[PageStart, ...] = ()) -> str:
     """The whole navigation document (it replaces ebooklib's: see templates/epub/nav.xhtml)."""
     entries = [_toc_entry(book, chapter) for chapter in book.chapters]
-    return render(EDITION, "nav.xhtml", book=book, chapters=entries,
-                  title_page=_href(NAV_FILE, TITLE_FILE), stylesheet=_href(NAV_FILE, CSS_FILE))
+    files = {chapter.slug: _href(NAV_FILE, chapter_file(chapter)) for chapter in book.chapters}
+    pages = [PageEntry(s.label, f"{files[s.chapter]}#{s.anchor}", _label_lang(book, s.label)) for s in starts]
+    return render(EDITION, "nav.xhtml", book=book, chapters=entries, pages=pages,
+                  title_page=_href(NAV_FILE, TITLE_FILE), cover_page=_href(NAV_FILE, COVER_PAGE),
+                  stylesheet=_href(NAV_FILE, CSS_FILE))
+
+
+def _label_lang(book: Book, label: str) -> Lang:
+    return "he" if any("\u05d0" <= char <= "\u05ea" for char in label) else book.primary
 
 
 def _toc_entry(book: Book, chapter: Chapter) -> TocEntry:
@@ -98,10 +128,20 @@ def title_document(book: Book) -> Document:
     return Document("titlepage", TITLE_FILE, titles[0][1], book.primary, body)
 
 
-def chapter_document(book: Book, chapter: Chapter) -> Document:
+def cover_document(book: Book) -> Document:
+    alt = reading_order(book, book.title, book.title_he)[0][1]
+    body = render(EDITION, "cover.xhtml", book=book, image=_href(COVER_PAGE, COVER_FILE), alt=alt)
+    return Document("cover", COVER_PAGE, alt, book.primary, body)
+
+
+def chapter_document(book: Book, chapter: Chapter, starts: tuple[PageStart, ...], layout: str) -> Document:
     notes = tuple(note for note in chapter.notes if note.runs is not None)
     titles = reading_order(book, chapter.title, chapter.title_he)
-    body = render(EDITION, "chapter.xhtml", book=book, chapter=chapter, titles=titles, notes=notes)
+    marked, head_breaks = mark_chapter(chapter, starts, book.primary)
+    calls = {lang: [ref for b in chapter.blocks for p in b.paragraphs if p.lang == lang for ref in note_refs(p.runs)]
+             for lang in ("en", "he")}
+    body = render(EDITION, "chapter.xhtml", book=book, chapter=marked, titles=titles, notes=notes, layout=layout,
+                  languages=(book.primary, OTHER[book.primary]), head_breaks=head_breaks, calls=calls)
     return Document(chapter.slug, chapter_file(chapter), titles[0][1], book.primary, body)
 
 

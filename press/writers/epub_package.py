@@ -18,6 +18,7 @@ from typing import BinaryIO
 from ebooklib import epub
 
 from press.model import DIRECTION, Book, Lang
+from press.writers.epub_cover import COVER_FILE, MEDIA_TYPE
 from press.writers.epub_fonts import FontFile
 
 FOLDER = "EPUB"  # ebooklib's package folder inside the zip
@@ -25,16 +26,29 @@ CSS_FILE = "style/epub.css"
 NAV_FILE = "text/nav.xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 OTHER: dict[str, Lang] = {"en": "he", "he": "en"}
+# What is true of every book this writer makes: text throughout (the only
+# image, the cover, repeats the titles and has them as its alternative
+# text), headings and a table of contents, the printed edition's page
+# numbers, reflowable text with no fixed colours or sizes, nothing that
+# flashes or moves.
 ACCESSIBILITY = (
     ("schema:accessMode", "textual"),
+    ("schema:accessMode", "visual"),
     ("schema:accessModeSufficient", "textual"),
     ("schema:accessibilityFeature", "structuralNavigation"),
     ("schema:accessibilityFeature", "tableOfContents"),
     ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "pageBreakMarkers"),
+    ("schema:accessibilityFeature", "pageNavigation"),
     ("schema:accessibilityFeature", "displayTransformability"),
     ("schema:accessibilityHazard", "none"),
     ("schema:accessibilitySummary", "Reflowable text in English and Hebrew, each passage marked with its "
-                                    "language and direction; footnotes are linked both ways."),
+                                    "language and direction, so that screen readers switch voices and reading "
+                                    "systems set each in its direction. Chapters have headings and are listed "
+                                    "in both languages in the table of contents; footnotes are linked both "
+                                    "ways; the printed edition's page numbers are marked and listed. The "
+                                    "cover image shows the titles, which it carries as its text alternative."),
 )
 
 
@@ -55,10 +69,12 @@ def package_path(file_name: str) -> str:
 
 
 def build_package(book: Book, documents: tuple[Document, ...], css: str,
-                  fonts: tuple[FontFile, ...]) -> epub.EpubBook:
-    """The ebooklib book: the title page first, then the contents, then the chapters."""
+                  fonts: tuple[FontFile, ...], cover: bytes, when: datetime) -> epub.EpubBook:
+    """The ebooklib book: the cover and title pages first, then the contents, then the chapters."""
     package = epub.EpubBook()
-    add_metadata(package, book)
+    add_metadata(package, book, when)
+    package.set_cover(COVER_FILE, cover, create_page=False)
+    package.get_item_with_id("cover-img").media_type = MEDIA_TYPE
     package.add_item(epub.EpubItem(uid="style", file_name=CSS_FILE, media_type="text/css", content=css.encode()))
     for font in fonts:
         package.add_item(epub.EpubItem(uid=font.uid, file_name=font.file_name, media_type="font/ttf",
@@ -66,8 +82,8 @@ def build_package(book: Book, documents: tuple[Document, ...], css: str,
     pages = [package.add_item(_html(document)) for document in documents]
     nav = package.add_item(epub.EpubNav(uid="nav", file_name=NAV_FILE, direction=DIRECTION[book.primary]))
     package.add_item(epub.EpubNcx())
-    package.toc = pages[1:]
-    package.spine = [pages[0], nav, *pages[1:]]
+    package.toc = pages[2:]
+    package.spine = [*pages[:2], nav, *pages[2:]]
     return package
 
 
@@ -84,9 +100,13 @@ def _html(document: Document) -> epub.EpubHtml:
     return item
 
 
-def add_metadata(package: epub.EpubBook, book: Book) -> None:
+def add_metadata(package: epub.EpubBook, book: Book, when: datetime) -> None:
     settings = book.settings
     package.set_identifier(identifier(book))
+    package.add_metadata("DC", "date", settings.date or when.date().isoformat())  # type: ignore[attr-defined]
+    # The page-list follows the printed edition: name it as the pagination's source.
+    package.add_metadata("DC", "source", print_identifier(book), {"id": "print-source"})
+    package.add_metadata(None, "meta", "pagination", {"refines": "#print-source", "property": "source-of"})
     _titles(package, book)
     package.set_language(book.primary)  # the first dc:language is the primary one
     package.add_metadata("DC", "language", OTHER[book.primary])
@@ -123,3 +143,8 @@ def identifier(book: Book) -> str:
     if configured:
         return configured
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'bilingual-press:{book.title}|{book.author}')}"
+
+
+def print_identifier(book: Book) -> str:
+    """The printed edition's identifier, derived like the e-book's (print has no ISBN setting)."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'bilingual-press:print:{book.title}|{book.author}')}"

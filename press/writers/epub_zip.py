@@ -84,3 +84,19 @@ def tidy_xhtml(data: bytes) -> bytes:
         elif element.get("id"):
             seen.add(element.get("id"))
     return etree.tostring(tree, xml_declaration=True, encoding="utf-8")
+
+
+def tag_package(raw: BinaryIO, lang: str, direction: str) -> dict[str, bytes]:
+    """The package document with the book's language and direction on <package>.
+
+    ebooklib leaves them off; accessibility checkers (DAISY Ace) and
+    reading systems read the publication's default language there.
+    """
+    from lxml import etree
+
+    with zipfile.ZipFile(raw) as source:
+        name = next(n for n in source.namelist() if n.endswith(".opf"))
+        root = etree.fromstring(source.read(name), etree.XMLParser(resolve_entities=False, no_network=True))
+    root.set(XML_LANG, lang)
+    root.set("dir", direction)
+    return {name: etree.tostring(root, xml_declaration=True, encoding="utf-8")}
