@@ -9,6 +9,7 @@ holds the codes of the PDF being written, so nothing leaks between PDFs.
 from __future__ import annotations
 
 import inspect
+import os
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +42,13 @@ _original: Any = None
 
 
 def write_pdf(document: Any, target: Path, **options: Any) -> None:
-    """`document.write_pdf(target, **options)`, with Hebrew that copies out."""
-    if options.get("full_fonts"):  # WeasyPrint then rebuilds ToUnicode and /W itself
+    """`document.write_pdf(target, **options)`, with Hebrew that copies out.
+
+    `PRESS_PDFTEXT=off` in the environment writes WeasyPrint's own text
+    instead (to compare against, in tests and when in doubt).
+    """
+    # With full_fonts WeasyPrint rebuilds ToUnicode and /W from the font, without our codes.
+    if options.get("full_fonts") or os.environ.get("PRESS_PDFTEXT") == "off":
         document.write_pdf(target, **options)
         return
     install()
@@ -75,6 +81,7 @@ def install() -> None:
     if tuple(inspect.signature(text.draw_first_line).parameters) != WRAPPED_SIGNATURE:
         raise RuntimeError("weasyprint.draw.text.draw_first_line changed its signature")
     _original = text.draw_first_line
+    _draw_first_line.__wrapped__ = _original  # type: ignore[attr-defined]  # inspect sees WeasyPrint's
     text.draw_first_line = _draw_first_line
 
 

@@ -1,0 +1,230 @@
+"""Hebrew that copies out of every PDF (press/pdftext): the plan, the WeasyPrint pin, the seed chapter.
+
+The seed chapter is built once per output (every print layout that prints
+Hebrew, the booklet, a sheet of the whole chapter, and book.pdf without
+the text layer to compare against) and read back with PDFium, PDFium build
+7891 and poppler.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PROJECT
+from hebrew_text import hebrew_words, old_pdfium_python, pdfium_text, poppler_text, score
+
+from press.config import print_layouts
+from press.diagnostics import Reporter
+from press.model import plain_text
+from press.pdftext import SUPPORTED_WEASYPRINT
+from press.pdftext.hook import WRAPPED_SIGNATURE
+from press.pdftext.plan import RLM, Glyph, cluster_texts, plan, stream_order, visual_text
+from press.readers import plaintext
+from press.writers.print_layout import load
+
+THRESHOLD = 0.99  # of the chapter's Hebrew words, in every engine (116 of 117)
+HEBREW_LAYOUTS = tuple(name for name in print_layouts() if "he" in load(name).languages)
+
+# --- the plan, without WeasyPrint -------------------------------------------------
+
+BET, DAGESH, QAMATS, SHIN, SHIN_DOT, HOLAM, VAV, METEG = "ב", "\u05bc", "\u05b8", "ש", "\u05c1", "\u05b9", "ו", "\u05bd"
+
+
+def test_a_cluster_gives_its_points_in_source_order_then_its_letter() -> None:
+    # three glyphs (qamats, dagesh, bet): whichever glyph shows which point
+    assert cluster_texts(BET + DAGESH + QAMATS, 3) == ([DAGESH, QAMATS, BET], "")
+    assert cluster_texts(BET + QAMATS + DAGESH, 3) == ([QAMATS, DAGESH, BET], "")
+
+
+def test_a_letter_drawn_with_its_point_leaves_the_point_to_a_placeholder() -> None:
+    # bet-with-dagesh is one glyph, qamats another: the dagesh goes to a blank
+    assert cluster_texts(BET + DAGESH + QAMATS, 2) == ([DAGESH, BET], QAMATS)
+    assert cluster_texts(SHIN + SHIN_DOT, 1) == ([SHIN], SHIN_DOT)
+
+
+def test_a_cluster_without_points_or_with_too_many_glyphs() -> None:
+    assert cluster_texts(",", 1) == ([","], "")
+    assert cluster_texts(BET, 2) is None
+
+
+def test_a_comma_left_of_a_point_is_shown_after_the_points() -> None:
+    # visual: comma, qamats, alef -> shown qamats, comma, alef (PDFium reads alef, qamats, comma)
+    assert stream_order([",", QAMATS, "א"]) == [1, 0, 2]
+    assert stream_order([".", ",", QAMATS, DAGESH, "ב"]) == [2, 3, 1, 0, 4]
+    assert stream_order([")", QAMATS, "א", ",", " "]) == [0, 1, 2, 3, 4]
+
+
+def test_poppler_text_is_reversed_with_an_rlm_after_a_stranded_point() -> None:
+    assert visual_text([("אָ, בּ", True)]) == RLM + "ּב ," + RLM + "ָא", "before a comma and at the end"
+    assert visual_text([("בָּרוּךְ־הוּא", True)]) == "בָּרוּךְ־הוּא"[::-1], "no RLM before a maqaf"
+    assert visual_text([("abc", False)]) == "abc"
+
+
+def _replay(laid) -> list[int]:
+    """Where a PDF reader paints each shown glyph: the TJ's own arithmetic."""
+    pen, painted = laid.start, []
+    for code, move in laid.shows:
+        painted.append(pen)
+        pen += code.width - move
+    return painted
+
+
+def test_the_tj_moves_only_leftward_and_paints_where_weasyprint_does() -> None:
+    glyphs = [Glyph(10, 0, 300, 0, ","), Glyph(20, 512.4, 0, 0, QAMATS), Glyph(30, 300, 600, 0, "א"),
+              Glyph(40, 900, 250, 0, " "), Glyph(50, 1300, 0, -0.4, HOLAM), Glyph(60, 1150, 500, 0, VAV)]
+    laid = plan(glyphs, [(VAV + HOLAM + " " + "א" + QAMATS + ",", True)], blank_gid=3)
+    assert all(move >= 0 for _, move in laid.shows) and all(code.width >= 0 for code, _ in laid.shows)
+    order = stream_order([g.text for g in glyphs])
+    assert _replay(laid) == [round(glyphs[i].x) for i in order]
+    assert [r.code.text for r in laid.raised] == [HOLAM] and laid.raised[0].x == 1300
+    blank = [code for code, _ in laid.shows if code.text == HOLAM]
+    assert blank and blank[0].gid == 3, "a raised point stands in the TJ as a blank carrying its text"
+
+
+# --- the pin on WeasyPrint ---------------------------------------------------------
+
+# sha256 of the functions whose behaviour press/pdftext relies on: draw_first_line
+# (its arithmetic is replayed in shaping.py) and the font writers (they must keep
+# writing /W and ToUnicode from font.widths and font.to_unicode, with an Identity
+# CIDToGIDMap that codes.py replaces).
+PINNED = {
+    "weasyprint.draw.text.draw_first_line": "1bb8eae6d88e71b17096a034656f3be17da8f1f513c78536c1c38d971927638b",
+    "weasyprint.pdf.fonts.build_fonts_dictionary": "fc551bef35d0d6c3d288f686fd21b5ea8c1efadb8f2f3b4d379cfa6045c02230",
+    "weasyprint.pdf.fonts._build_vector_font_dictionary":
+        "aa6eea312c6e3375689f3405d48c5059525038a8d73d2f63bf3476de6dc05903",
+}
+
+
+def _source_hash(dotted: str) -> str:
+    module, _, name = dotted.rpartition(".")
+    function = getattr(__import__(module, fromlist=[name]), name)
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+
+
+def test_weasyprint_is_the_version_the_text_layer_was_written_for() -> None:
+    import weasyprint
+
+    assert weasyprint.__version__ in SUPPORTED_WEASYPRINT, (
+        f"WeasyPrint {weasyprint.__version__}: re-check press/pdftext against its draw_first_line and fonts")
+
+
+def test_weasyprint_drawing_is_unchanged_under_the_text_layer() -> None:
+    import weasyprint.draw.text as text
+
+    original = inspect.unwrap(text.draw_first_line)
+    assert tuple(inspect.signature(original).parameters) == WRAPPED_SIGNATURE
+    changed = {name: digest for name, digest in PINNED.items() if _source_hash(name) != digest}
+    assert not changed, (f"WeasyPrint's drawing changed under press/pdftext: {sorted(changed)}; "
+                         "re-check shaping.py and codes.py, then update PINNED")
+
+
+# --- the seed chapter, in every PDF --------------------------------------------------
+
+
+def _source(root: Path, chapter: Path, layout: str) -> Path:
+    folder = root / f"source-{layout}"
+    folder.mkdir()
+    shutil.copy(chapter, folder / chapter.name)
+    (folder / "book.toml").write_text(f'[print]\nlayout = "{layout}"\n', encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def seed_pdfs(tmp_path_factory: pytest.TempPathFactory, seed_chapter: Path) -> dict[str, Path]:
+    """Every PDF of the seed chapter, built in parallel: `book-LAYOUT`, `booklet`, `sheet`, `plain`."""
+    root = tmp_path_factory.mktemp("pdftext")
+    chapter = plaintext.read(seed_chapter, 1, Reporter())
+    sources = {layout: _source(root, seed_chapter, layout) for layout in HEBREW_LAYOUTS}
+    jobs = {f"book-{layout}": (["pdf"], source, {}, "book.pdf") for layout, source in sources.items()}
+    jobs["booklet"] = (["booklet"], sources["stacked"], {}, "booklet.pdf")
+    jobs["sheet"] = (["sheet", "--passage", f"{chapter.number}:1-{len(chapter.blocks)}"], sources["stacked"], {},
+                     "sheet.pdf")
+    jobs["plain"] = (["pdf"], sources["stacked"], {"PRESS_PDFTEXT": "off"}, "book.pdf")
+    running = {}
+    for name, (args, source, env, output) in jobs.items():
+        out = root / f"out-{name}"
+        command = [sys.executable, str(PROJECT / "build.py"), *args, "--source", str(source), "--out", str(out)]
+        process = subprocess.Popen(command, cwd=PROJECT, env={**os.environ, **env}, text=True,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        running[name] = (process, out / output)
+    for name, (process, _) in running.items():
+        _, errors = process.communicate()
+        assert process.returncode == 0, f"{name}: {errors}"
+    return {name: pdf for name, (_, pdf) in running.items()}
+
+
+@pytest.fixture(scope="module")
+def seed_words(seed_chapter: Path) -> list[str]:
+    return hebrew_words(seed_chapter.read_text(encoding="utf-8"))
+
+
+def _assert_threshold(engine: str, found: int, expected: list[str]) -> None:
+    assert found >= THRESHOLD * len(expected), f"{engine}: {found}/{len(expected)} Hebrew words come back exactly"
+
+
+OUTPUTS = [*(f"book-{layout}" for layout in HEBREW_LAYOUTS), "booklet", "sheet"]
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_hebrew_copies_out_of_pdfium(seed_pdfs: dict[str, Path], seed_words: list[str], output: str) -> None:
+    _assert_threshold("PDFium", score(seed_words, pdfium_text(seed_pdfs[output])), seed_words)
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_hebrew_copies_out_of_poppler(seed_pdfs: dict[str, Path], seed_words: list[str], output: str) -> None:
+    _assert_threshold("poppler", score(seed_words, poppler_text(seed_pdfs[output])), seed_words)
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_hebrew_copies_out_of_pdfium_7891(seed_pdfs: dict[str, Path], seed_words: list[str], output: str) -> None:
+    python = old_pdfium_python()
+    if isinstance(python, str):
+        pytest.skip(f"skipped: {python}")
+    _assert_threshold("PDFium 7891", score(seed_words, pdfium_text(seed_pdfs[output], python)), seed_words)
+
+
+def test_whole_hebrew_paragraphs_come_back_as_written(seed_pdfs: dict[str, Path], seed_chapter: Path) -> None:
+    """Every Hebrew paragraph, exactly, points in source order (no normalisation), in both PDFium builds."""
+    chapter = plaintext.read(seed_chapter, 1, Reporter())
+    paragraphs = [" ".join(plain_text(b.he.runs).split()) for b in chapter.blocks if b.he is not None]
+    old = old_pdfium_python()
+    for python in (None, *(() if isinstance(old, str) else (old,))):
+        text = " ".join(pdfium_text(seed_pdfs["book-stacked"], python).split())
+        missing = [p for p in paragraphs if p not in text]
+        assert not missing, f"PDFium ({python or 'current'}) misses {len(missing)} paragraphs: {missing[0]}"
+        assert RLM not in text
+
+
+def _latin_words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z’']+", text)  # ASCII: mangled Hebrew reads as Latin-1 letters
+
+
+def test_english_reads_exactly_as_without_the_text_layer(seed_pdfs: dict[str, Path]) -> None:
+    for read in (pdfium_text, poppler_text):
+        assert _latin_words(read(seed_pdfs["book-stacked"])) == _latin_words(read(seed_pdfs["plain"]))
+
+
+def test_file_size_stays_small(seed_pdfs: dict[str, Path]) -> None:
+    assert seed_pdfs["book-stacked"].stat().st_size <= 1.5 * seed_pdfs["plain"].stat().st_size
+
+
+def test_pages_look_exactly_as_without_the_text_layer(seed_pdfs: dict[str, Path]) -> None:
+    """Rendered at 8 px a point, every pixel matches one within 2 px (a quarter point) of it."""
+    import pypdfium2 as pdfium
+    from PIL import ImageChops, ImageFilter
+
+    layered, plain = pdfium.PdfDocument(seed_pdfs["book-stacked"]), pdfium.PdfDocument(seed_pdfs["plain"])
+    assert len(layered) == len(plain)
+    for index in range(len(plain)):
+        mine, theirs = (doc[index].render(scale=8, grayscale=True).to_pil().convert("L") for doc in (layered, plain))
+        darker = ImageChops.subtract(theirs.filter(ImageFilter.MinFilter(5)), mine).getextrema()[1]
+        lighter = ImageChops.subtract(mine, theirs.filter(ImageFilter.MaxFilter(5))).getextrema()[1]
+        assert max(darker, lighter) <= 16, f"page {index + 1} differs by more than a quarter point"
