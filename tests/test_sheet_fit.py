@@ -224,6 +224,28 @@ def test_stacked_sets_hebrew_above_english(tanya: Path, out: Path, book: Book) -
     assert page_count(pdf) == 1
 
 
+RUNT = 'title = "Runt"\nitems = [\n  { passage = "45:1-19" },\n  { note = "Bring a siddur next week." },\n' \
+       '  { question = "Which attribute belongs to Jacob?" },\n]\n'
+
+
+def test_a_last_page_of_a_line_or_two_is_pulled_back(tanya: Path, out: Path, book: Book) -> None:
+    from press.render import render
+    from press.sheetfile import load
+    from press.writers.layout import lay_out
+    from press.writers.sheet import _stylesheet
+    from press.writers.sheet_content import sheet_view
+
+    toml = tanya / "sheets" / "runt.toml"
+    toml.write_text(RUNT, encoding="utf-8")
+    html = render("sheet", "sheet.html", sheet=sheet_view(book, load(toml, "runt")), css="")
+    natural = lay_out(html, "sheet", [_stylesheet("8.5in 11in", "columns", STEPS[0])])
+    height = sheet_fit.content_height(natural.pages[-1])
+    assert height < sheet_fit.RUNT_LINES * STEPS[0].en_line, "the fixture no longer spills a line: adjust RUNT"
+    pdf, stderr = sheet(tanya, out, "runt")
+    assert page_count(pdf) == len(natural.pages) - 1 and "sheet-fit" not in stderr
+    assert body_lines_on_last_page(pdf) >= 3
+
+
 # --- notes --------------------------------------------------------------------
 
 def test_every_note_called_in_a_chosen_passage_is_printed(tmp_path: Path) -> None:
