@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from press.diagnostics import error
+from press.hebrew import POINT_MODES
 
 PAGE_SIZES = {
     "a4": "210mm 297mm",
@@ -56,6 +57,12 @@ class EpubSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class HebrewSettings:
+    points: str = "all"  # "all", "vowels" (no cantillation) or "none": what the editions print
+    geresh: bool = False  # print ASCII ' and " in Hebrew abbreviations as geresh and gershayim
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything book.toml can say, with the defaults it does not say."""
 
@@ -72,6 +79,7 @@ class Settings:
     sheet: SheetSettings = field(default_factory=SheetSettings)
     epub: EpubSettings = field(default_factory=EpubSettings)
     booklet: BookletSettings = field(default_factory=BookletSettings)
+    hebrew: HebrewSettings = field(default_factory=HebrewSettings)
     path: Path | None = None
 
     @property
@@ -83,7 +91,8 @@ class Settings:
         return PAGE_SIZES[self.sheet.paper.lower()]
 
 
-_TABLES = {"print": PrintSettings, "sheet": SheetSettings, "epub": EpubSettings, "booklet": BookletSettings}
+_TABLES = {"print": PrintSettings, "sheet": SheetSettings, "epub": EpubSettings, "booklet": BookletSettings,
+           "hebrew": HebrewSettings}
 
 
 def load(path: Path) -> Settings:
@@ -160,6 +169,10 @@ def _validate(settings: Settings, text: str, path: Path) -> None:
         raise error("config-value", f'`[sheet] paper` must be "letter" or "a4", not "{settings.sheet.paper}"',
                     path, key_line(text, "sheet", "paper"))
     _validate_epub(settings, text, path)
+    if settings.hebrew.points not in POINT_MODES:
+        names = ", ".join(f'"{mode}"' for mode in POINT_MODES)
+        raise error("config-value", f'`[hebrew] points` must be one of {names}, not "{settings.hebrew.points}"',
+                    path, key_line(text, "hebrew", "points"))
 
 
 PDF_VARIANTS = ("", "pdf/a-2b", "pdf/x-4")

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from press.diagnostics import BuildError, Diagnostic
-from press.hebrew import describe
+from press.hebrew import describe, with_points
 from press.model import Book, Emphasis, Inline, Lang, NoteRef, Paragraph, Span, Text
 from press.paths import font_cache
 
@@ -111,29 +111,30 @@ def check_coverage(book: Book) -> None:
     """Stop the build naming every character no font of its stack can draw."""
     ensure_static_fonts()
     problems: dict[tuple[str, str], Diagnostic] = {}
+    points = getattr(getattr(book.settings, "hebrew", None), "points", "all")  # unprinted marks need no glyph
     for chapter in book.chapters:
         paragraphs = [p for block in chapter.blocks for p in block.paragraphs]
         for paragraph in paragraphs:
-            _check_runs(paragraph.runs, paragraph.lang, paragraph, problems)
+            _check_runs(paragraph.runs, paragraph.lang, paragraph, problems, points)
         for note in chapter.notes:
             if note.runs is not None:
-                _check_runs(note.runs, note.lang, Paragraph(note.lang, (), note.span), problems)
+                _check_runs(note.runs, note.lang, Paragraph(note.lang, (), note.span), problems, points)
     if problems:
         raise BuildError(*problems.values())
 
 
 def _check_runs(runs: tuple[Inline, ...], lang: Lang, where: Paragraph,
-                problems: dict[tuple[str, str], Diagnostic]) -> None:
+                problems: dict[tuple[str, str], Diagnostic], points: str = "all") -> None:
     for run in runs:
         if isinstance(run, Text):
-            for char in run.text:
+            for char in with_points(run.text, points):
                 if _needs_glyph(char) and not _covered(char, lang):
                     key = (char, str(where.span.path))
                     problems.setdefault(key, _missing(char, lang, where))
         elif isinstance(run, Span):
-            _check_runs(run.children, run.lang, where, problems)
+            _check_runs(run.children, run.lang, where, problems, points)
         elif isinstance(run, Emphasis):
-            _check_runs(run.children, lang, where, problems)
+            _check_runs(run.children, lang, where, problems, points)
         elif isinstance(run, NoteRef):
             _check_runs((Text(run.id),), lang, where, problems)
 

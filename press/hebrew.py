@@ -63,3 +63,55 @@ def char_name(char: str) -> str:
 def describe(char: str) -> str:
     """`U+05B0 HEBREW POINT SHEVA`: how messages name a character."""
     return f"U+{ord(char):04X} {char_name(char)}"
+
+
+# How an edition prints Hebrew marks: a rendering choice, the model keeps every mark.
+POINT_MODES = ("all", "vowels", "none")
+_CANTILLATION = "\u0591-\u05af\u05c0"  # accents (te'amim) and paseq, their divider
+_VOWEL_POINTS = "\u05b0-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7"  # vowels, dagesh, meteg, rafe, dots
+# Never stripped: maqaf U+05BE, sof pasuq U+05C3, nun hafukha U+05C6, geresh U+05F3, gershayim U+05F4.
+_STRIPPED = {
+    "all": None,
+    "vowels": re.compile(f"[{_CANTILLATION}]"),
+    "none": re.compile(f"[{_CANTILLATION}{_VOWEL_POINTS}]"),
+}
+_PRESENTATION_FORM = re.compile("[\ufb1d-\ufb4f]")  # letters precomposed with a point (שׁ as one character)
+
+
+def with_points(text: str, mode: str) -> str:
+    """`text` with the marks that `mode` ("all", "vowels", "none") does not print removed."""
+    stripped = _STRIPPED[mode]
+    if stripped is None:
+        return text
+    text = _PRESENTATION_FORM.sub(lambda m: unicodedata.normalize("NFD", m.group()), text)
+    return stripped.sub("", text)
+
+
+def with_geresh(text: str) -> str:
+    """ASCII ' and " in Hebrew abbreviations as geresh and gershayim: ה' -> ה׳, רז"ל -> רז״ל.
+
+    A " counts only between two Hebrew letters (points allowed), so
+    quotation marks around a Hebrew phrase stay. A ' counts after a Hebrew
+    letter, unless it closes a single quotation it opened before that letter.
+    """
+    out: list[str] = []
+    quoted = False
+    for index, char in enumerate(text):
+        after_letter = _after_letter(text, index)
+        before_letter = index + 1 < len(text) and bool(HEBREW_LETTER.match(text[index + 1]))
+        if char == '"' and after_letter and before_letter:
+            char = "\u05f4"
+        elif char == "'" and not after_letter and before_letter:
+            quoted = True
+        elif char == "'" and after_letter:
+            char, quoted = ("'" if quoted else "\u05f3"), False
+        out.append(char)
+    return "".join(out)
+
+
+def _after_letter(text: str, index: int) -> bool:
+    """Whether text[index] follows a Hebrew letter, points and accents between allowed."""
+    before = index - 1
+    while before >= 0 and "\u0591" <= text[before] <= "\u05c7" and text[before] not in "\u05be\u05c0\u05c3\u05c6":
+        before -= 1
+    return before >= 0 and bool(HEBREW_LETTER.match(text[before]))

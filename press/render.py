@@ -8,12 +8,13 @@ expressions; the stylesheets (.css) receive validated settings only.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from press.hebrew import hebrew_numeral
+from press.hebrew import hebrew_numeral, with_geresh, with_points
 from press.model import DIRECTION, Emphasis, Inline, NoteRef, PageBreak, Span, Text
 from press.paths import TEMPLATES
 
@@ -57,8 +58,28 @@ def environment(edition: Edition) -> Environment:
     env.filters["direction"] = DIRECTION.__getitem__
     env.filters["hebrew_numeral"] = hebrew_numeral
     env.filters["paragraph_of"] = lambda lang, block: block.paragraph(lang)
+    env.filters["printed"] = printed
     return env
 
 
+# The book's [hebrew] settings while one of its templates renders: macros are
+# imported without context, so the `printed` filter cannot see the book.
+_HEBREW: ContextVar[Any] = ContextVar("press_hebrew_settings", default=None)
+
+
+def printed(text: str) -> str:
+    """Source text as the edition prints it: its [hebrew] points and geresh (the model is untouched)."""
+    settings = _HEBREW.get()
+    if settings is None:
+        return text
+    text = with_points(text, settings.points)
+    return with_geresh(text) if settings.geresh else text
+
+
 def render(edition: Edition, template: str, **context: Any) -> str:
-    return environment(edition).get_template(template).render(**context)
+    settings = getattr(context.get("book"), "settings", None)
+    token = _HEBREW.set(getattr(settings, "hebrew", None))
+    try:
+        return environment(edition).get_template(template).render(**context)
+    finally:
+        _HEBREW.reset(token)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from press.pdftext.plan import Glyph, cluster_texts
+from press.pdftext.plan import Glyph, cluster_texts, is_point
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,19 +109,8 @@ def _logical_width(stream, font, pango_font, gid: int, font_size: float) -> int:
 def _item_texts(item, utf8: bytes) -> list[tuple[str, str]] | None:
     """(characters, points for a placeholder) of each glyph of a Pango glyph
     item, by glyph index (None: cannot tell)."""
-    from weasyprint.text.ffi import pango
-
-    string, offset, length = item.glyphs, item.item.offset, item.item.length
-    clusters = [string.log_clusters[i] for i in range(string.num_glyphs)]
-    starts = sorted(set(clusters))
-    ends = dict(zip(starts, [*starts[1:], length], strict=True))
-    texts = [("", "")] * len(clusters)
-    for start in starts:
-        members = [i for i, c in enumerate(clusters) if c == start
-                   and string.glyphs[i].glyph != pango.PANGO_GLYPH_EMPTY]
-        if not members:
-            continue
-        chars = utf8[offset + start:offset + ends[start]].decode()
+    texts = [("", "")] * item.glyphs.num_glyphs
+    for chars, members in _letter_clusters(item, utf8):
         found = cluster_texts(chars, len(members))
         if found is None:
             return None
@@ -129,6 +118,31 @@ def _item_texts(item, utf8: bytes) -> list[tuple[str, str]] | None:
         for index, text in zip(members, shown, strict=True):
             texts[index] = (text, extra if index == members[-1] else "")
     return texts
+
+
+def _letter_clusters(item, utf8: bytes) -> list[tuple[str, list[int]]]:
+    """The item's clusters as (characters, painted glyph indices in visual order).
+
+    HarfBuzz sometimes makes a point its own cluster (a meteg after a
+    vowel); it belongs to its letter's cluster, or PDFium would read the
+    points of the two clusters in the wrong order.
+    """
+    from weasyprint.text.ffi import pango
+
+    string, offset = item.glyphs, item.item.offset
+    clusters = [string.log_clusters[i] for i in range(string.num_glyphs)]
+    starts = sorted(set(clusters))
+    ends = dict(zip(starts, [*starts[1:], item.item.length], strict=True))
+    merged: list[tuple[str, list[int]]] = []
+    for start in starts:
+        chars = utf8[offset + start:offset + ends[start]].decode()
+        members = [i for i, c in enumerate(clusters)
+                   if c == start and string.glyphs[i].glyph != pango.PANGO_GLYPH_EMPTY]
+        if merged and is_point(chars):
+            chars, members = merged[-1][0] + chars, sorted(merged.pop()[1] + members)
+        if members:
+            merged.append((chars, members))
+    return merged
 
 
 def cmap(font_hash: str, content: bytes, index: int) -> dict[int, int]:
