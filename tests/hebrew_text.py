@@ -96,6 +96,7 @@ class PrintedChar:
     bottom: float
     right: float
     top: float
+    origin: float  # x where the glyph is drawn from (its pen position plus any offset)
 
     @property
     def middle(self) -> tuple[float, float]:
@@ -104,16 +105,19 @@ class PrintedChar:
 
 def printed_chars(pdf: Path, page: int = 0) -> list[PrintedChar]:
     """The characters of a page with their boxes, in PDFium's reading order."""
+    import ctypes
+
     import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
 
     document = pdfium.PdfDocument(str(pdf))
     try:
         text = document[page].get_textpage()
         chars = []
+        x, y = ctypes.c_double(), ctypes.c_double()
         for index in range(text.count_chars()):
-            char = text.get_text_range(index, 1)
-            box = text.get_charbox(index, loose=False)
-            chars.append(PrintedChar(char, *box))
+            raw.FPDFText_GetCharOrigin(text.raw, index, ctypes.byref(x), ctypes.byref(y))
+            chars.append(PrintedChar(text.get_text_range(index, 1), *text.get_charbox(index, loose=False), x.value))
         return chars
     finally:
         document.close()
