@@ -12,6 +12,7 @@ slowest of the suite).
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import io
 import json
@@ -547,10 +548,12 @@ def _lang(element: etree._Element) -> str:
     return element.xpath("ancestor-or-self::*[@lang][1]/@lang")[0]
 
 
-def _cmap(data: bytes | Path) -> set[int]:
+@functools.cache
+def _cmap(data: bytes | Path) -> frozenset[int]:
+    """The code points a font draws (cached: the full fonts are read for every book)."""
     from fontTools.ttLib import TTFont
 
-    return set(TTFont(io.BytesIO(data) if isinstance(data, bytes) else data).getBestCmap())
+    return frozenset(TTFont(io.BytesIO(data) if isinstance(data, bytes) else data).getBestCmap())
 
 
 def test_fonts_are_embedded_and_linked_from_the_stylesheet(epub: Epub) -> None:
@@ -570,7 +573,8 @@ def test_each_embedded_font_covers_the_text_of_its_language(epub: Epub) -> None:
     for name in epub.manifest("@media-type='font/ttf'"):
         face, cmap = by_name[posixpath.basename(name)], _cmap(epub.zip.read(name))
         for lang, chars in text.items():
-            needed = {c for c in chars if ord(c) in _cmap(face.path)}  # what the full font would draw
+            full = _cmap(face.path)
+            needed = {c for c in chars if ord(c) in full}  # what the full font would draw
             if STACKS[lang][0] == face.family:
                 assert needed == chars, f"{face.file_name} lacks {sorted(chars - needed)} of the {lang} text"
             missing = "".join(sorted(c for c in needed if ord(c) not in cmap))
