@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         return 0
     from press.writers import writer
 
-    names = list(WRITERS) if args.command in (None, "all") else [args.command]
+    names = [n for n, e in WRITERS.items() if e.in_all] if args.command in (None, "all") else [args.command]
     for name in names:
         given = {o.dest: getattr(args, o.dest, None) for o in WRITERS[name].options}
         options = {dest: value for dest, value in given.items() if value is not None}

@@ -38,6 +38,7 @@ class WriterEntry:
     cls: str
     description: str
     options: tuple[Option, ...] = ()
+    in_all: bool = True  # built by `build.py` / `build.py all`
 
 
 WRITERS: dict[str, WriterEntry] = {
@@ -51,6 +52,8 @@ WRITERS: dict[str, WriterEntry] = {
                "(default: output/sheet.pdf and every sheet in source/sheets/)", nargs="?"),
         Option("--passage", "REF", "a passage for output/sheet.pdf, e.g. 45:3-8 or 45:40-46:2, 47:1 (default: "
                "[sheet] passage in book.toml, else the first six blocks of the first chapter)"))),
+    "html": WriterEntry("press.writers.html", "BookHtmlWriter", "the printed book as one HTML document "
+                        "for plain WeasyPrint and the web, output/book.html (not in `all`)", in_all=False),
 }
 
 

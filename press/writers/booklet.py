@@ -22,7 +22,7 @@ from press.diagnostics import Reporter
 from press.impose import Binding, Geometry, Placement, SheetSide
 from press.model import Book
 from press.writers.base import atomic_path
-from press.writers.pdf import BookPdfWriter
+from press.writers.pdf import BookPdfWriter, written
 
 _INFO_KEYS = ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate", "/ModDate")
 
@@ -37,7 +37,8 @@ class BookletWriter:
         sheet = impose.landscape(PAGE_SIZES[settings.sheet.lower()])
         target = out_dir / self.output
         with tempfile.TemporaryDirectory(prefix="press-booklet-") as scratch:
-            laid_out = BookPdfWriter().write(book, Path(scratch), reporter)[0]
+            # The book.pdf this run has just written, if any: the book is laid out once.
+            laid_out = written(book) or BookPdfWriter().write(book, Path(scratch), reporter)[0]
             with atomic_path(target) as temporary:
                 drawn = draw_booklet(laid_out, temporary, sheet, binding(book), impose.points(settings.creep),
                                      settings.marks)

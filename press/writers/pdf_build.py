@@ -1,0 +1,211 @@
+"""book.pdf in parallel: chapters on every core, cached, folios laid out last.
+
+1. Each chapter's body is laid out without folios (its running heads do
+   not depend on where it falls: every chapter opens on a recto), by a
+   pool of worker processes that load the stylesheets and fonts once
+   (press/writers/pdf_worker.py). A chapter found in the build cache is
+   not laid out at all.
+2. With every chapter's page count known, the folios follow: a blank page
+   before a chapter that would open on a verso, the first folio of each
+   chapter, the contents. The furniture of each chapter (its folios, by
+   the @page names of its pages) and the front matter are laid out, again
+   in the pool and cached: a chapter's furniture depends only on its
+   first folio and its pages' names, so after an edit that keeps the page
+   count it is found in the cache.
+3. pikepdf joins the pieces into one book (press/writers/pdf_join.py).
+
+No chapter is ever laid out twice to fix its folios.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from press.buildcache import BuildCache, digest, environment
+from press.model import Book
+from press.progress import Progress, note
+from press.writers import pdf_finish, pdf_worker
+from press.writers.base import atomic_path
+from press.writers.pdf_join import JoinPiece, join
+from press.writers.pdf_worker import ChapterPiece
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a chapter falls in the book."""
+
+    first_folio: int
+    blank_before: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    pages: int
+    seconds: float
+    chapters: int
+    cached: int  # chapters found in the cache
+    pieces_laid_out: int  # furniture and front matter laid out (not found)
+
+    def __str__(self) -> str:
+        return (f"book.pdf: {self.pages} pages in {self.seconds:.1f} s; chapters: {self.chapters}, "
+                f"{self.cached} from the cache, {self.chapters - self.cached} laid out; "
+                f"folio and front pieces laid out: {self.pieces_laid_out}")
+
+
+def build_pdf(book: Book, target: Path, jobs: int | None = None) -> Summary:
+    started = time.monotonic()
+    build = _Build(book, BuildCache.default(), jobs or os.cpu_count() or 1)
+    try:
+        pieces, cached = build.chapters()
+        places = place(pieces)
+        furniture, front, blank, laid = build.furniture_and_front(pieces, places)
+    finally:
+        build.close()
+    join_pieces = [JoinPiece(pieces[i].pdf, furniture[i], places[i].blank_before) for i in range(len(pieces))]
+    from press.writers.layout import check_embedded_fonts
+
+    with atomic_path(target) as temporary:
+        pages = join(front, blank, join_pieces, temporary)
+        check_embedded_fonts(temporary, target)
+    summary = Summary(pages, time.monotonic() - started, len(pieces), cached, laid)
+    note(str(summary))
+    return summary
+
+
+def place(pieces: list[ChapterPiece]) -> list[Placement]:
+    """Each chapter's first folio: page 1 opens the body, every chapter opens on a recto (odd)."""
+    places, folio = [], 1
+    for piece in pieces:
+        blank = folio % 2 == 0
+        folio += blank
+        places.append(Placement(folio, blank))
+        folio += piece.pages
+    return places
+
+
+class _Build:
+    def __init__(self, book: Book, cache: BuildCache, jobs: int) -> None:
+        from press.fonts import ensure_static_fonts
+
+        self.book, self.cache, self.jobs = book, cache, jobs
+        fonts = tuple(face.path for face in ensure_static_fonts())
+        self.environment = environment(_book_fields(book), pdf_finish.created(), fonts)
+        self._pool: Executor | None = None
+        self._pool_size = 0
+
+    def pool(self, tasks: int) -> Executor:
+        """Worker processes, no more than there are tasks; in this process for a single task."""
+        wanted = max(1, min(self.jobs, tasks))
+        if self._pool is None or self._pool_size < wanted:
+            self.close()
+            if wanted == 1:
+                pdf_worker.start(self.book)
+                self._pool = _InProcess()
+            else:
+                context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+                self._pool = ProcessPoolExecutor(wanted, mp_context=context, initializer=pdf_worker.start,
+                                                 initargs=(self.book,))
+            self._pool_size = wanted
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def chapters(self) -> tuple[list[ChapterPiece], int]:
+        chapters = self.book.chapters
+        keys = [digest(self.environment, "chapter", _relative(repr(chapter), chapter.span.path.parent))
+                for chapter in chapters]
+        found: dict[int, ChapterPiece] = {}
+        for index, key in enumerate(keys):
+            pdf, names = self.cache.get(key), self.cache.get_json(key)
+            if pdf is not None and isinstance(names, list):
+                found[index] = ChapterPiece(pdf, tuple(names))
+        missing = [i for i in range(len(chapters)) if i not in found]
+        progress = Progress("laying out chapters", len(missing))
+        if missing:
+            pool = self.pool(len(missing))
+            futures = {pool.submit(pdf_worker.lay_out_chapter, i): i for i in missing}
+            for future in _completed(futures):
+                index = futures[future]
+                piece = future.result()
+                self.cache.put(keys[index], piece.pdf)
+                self.cache.put_json(keys[index], list(piece.names))
+                found[index] = piece
+                progress.step(f"{chapters[index].slug}, {piece.pages} pages")
+        progress.close()
+        return [found[i] for i in range(len(chapters))], len(chapters) - len(missing)
+
+    def furniture_and_front(self, pieces: list[ChapterPiece], places: list[Placement]
+                            ) -> tuple[list[bytes], bytes, bytes, int]:
+        from press.writers.pdf import FOLIO_STYLES
+
+        folio_text = FOLIO_STYLES[self.book.settings.print.folio][1]
+        contents = tuple((i, folio_text(p.first_folio)) for i, p in enumerate(places))
+        tasks: dict[str, tuple[Any, ...]] = {}
+        for piece, where in zip(pieces, places, strict=True):
+            tasks[digest(self.environment, "furniture", str(where.first_folio), *piece.names)] = (
+                pdf_worker.lay_out_furniture, where.first_folio, piece.names)
+        titles = [(chapter.slug, chapter.title, chapter.title_he) for chapter in self.book.chapters]
+        front_key = digest(self.environment, "front", repr(contents), repr(titles))
+        blank_key = digest(self.environment, "blank")
+        tasks[front_key] = (pdf_worker.lay_out_front, contents)
+        tasks[blank_key] = (pdf_worker.lay_out_blank,)
+        results = self._run(tasks)
+        furniture = [results[digest(self.environment, "furniture", str(w.first_folio), *p.names)]
+                     for p, w in zip(pieces, places, strict=True)]
+        missing = sum(1 for key in tasks if key not in self._found_before)
+        return furniture, results[front_key], results[blank_key], missing
+
+    def _run(self, tasks: dict[str, tuple[Any, ...]]) -> dict[str, bytes]:
+        """Each task's PDF, from the cache or laid out in the pool."""
+        results = {key: data for key in tasks if (data := self.cache.get(key)) is not None}
+        self._found_before = set(results)
+        missing = [key for key in tasks if key not in results]
+        if missing:
+            progress = Progress("laying out folios and front matter", len(missing))
+            pool = self.pool(len(missing))
+            futures = {pool.submit(*tasks[key]): key for key in missing}
+            for future in _completed(futures):
+                key = futures[future]
+                results[key] = future.result()
+                self.cache.put(key, results[key])
+                progress.step(tasks[key][0].__name__.removeprefix("lay_out_"))
+            progress.close()
+        return results
+
+
+def _book_fields(book: Book) -> str:
+    """What every piece depends on besides its own input: the book's metadata and settings."""
+    fields = repr((book.title, book.title_he, book.author, book.primary, book.languages, book.settings))
+    return _relative(fields, book.chapters[0].span.path.parent) if book.chapters else fields
+
+
+def _relative(text: str, folder: Path) -> str:
+    """`text` without the source folder's path: a moved or copied source finds its cache entries."""
+    return text.replace(str(folder), "<source>")
+
+
+def _completed(futures: dict[Future, Any]) -> Any:
+    from concurrent.futures import as_completed
+
+    return as_completed(futures)
+
+
+class _InProcess(Executor):
+    """An Executor running each task at once in this process (one task: no worker to start)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[override]
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as failure:  # handed to the caller through the future
+            future.set_exception(failure)
+        return future

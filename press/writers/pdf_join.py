@@ -1,0 +1,149 @@
+"""One book.pdf from the pieces of the parallel build, with pikepdf.
+
+The front matter's PDF is the base (its metadata, catalogue and PDF
+variant are the book's). Each chapter's pages are appended, each with its
+furniture page (the folio) drawn over it as a form XObject; a blank page
+goes before a chapter that would open on a verso. Then what WeasyPrint
+would have made of one document is rebuilt across the pieces: one tree of
+named destinations (the paragraph anchors, and the chapters the contents
+link to), one outline, and one embedded program per font face
+(press/writers/pdf_fonts.py).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from press.writers.pdf_fonts import consolidate_fonts
+
+_FURNITURE = "/PressFurniture"
+
+
+@dataclass(frozen=True, slots=True)
+class JoinPiece:
+    body: bytes  # the chapter's PDF, without folios
+    furniture: bytes  # one page per body page: the folios
+    blank_before: bool  # the chapter would open on a verso
+
+
+def join(front: bytes, blank: bytes, pieces: list[JoinPiece], target: Path) -> int:
+    """Write the book to `target`; return its page count."""
+    import pikepdf
+
+    opened: list[Any] = []  # pikepdf copies lazily: sources stay open until the book is saved
+
+    def open_pdf(data: bytes) -> Any:
+        opened.append(pikepdf.open(io.BytesIO(data)))
+        return opened[-1]
+
+    book = open_pdf(front)
+    try:
+        destinations: dict[str, Any] = {}
+        outline: list[tuple[Any, Any]] = []
+        for piece in pieces:
+            if piece.blank_before:  # a page object goes into a book once: a fresh copy each time
+                book.pages.append(open_pdf(blank).pages[0])
+            _append(book, open_pdf(piece.body), open_pdf(piece.furniture), destinations, outline)
+        _keep_front_destinations(book, destinations)
+        _write_destinations(book, destinations)
+        _write_outline(book, outline)
+        consolidate_fonts(book)
+        book.save(target, deterministic_id=True, compress_streams=True,
+                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return len(book.pages)
+    finally:
+        for pdf in reversed(opened):
+            pdf.close()
+
+
+def _append(book: Any, body: Any, furniture: Any, destinations: dict[str, Any], outline: list) -> None:
+    if len(body.pages) != len(furniture.pages):
+        raise RuntimeError("a chapter and its furniture differ in length")
+    pages: dict[tuple[int, int], Any] = {}  # the chapter's page objects -> the book's
+    for page, furniture_page in zip(body.pages, furniture.pages, strict=True):
+        book.pages.append(page)
+        pages[page.obj.objgen] = book.pages[-1].obj
+        _overlay(book, book.pages[-1], furniture_page)
+    for name, destination in _destinations(body).items():
+        destinations.setdefault(name, _moved(destination, pages))  # the first of a name wins, as in WeasyPrint
+    with body.open_outline() as chapter_outline:
+        outline.extend(_copy_item(item, pages) for item in chapter_outline.root)
+
+
+def _moved(destination: Any, pages: dict[tuple[int, int], Any]) -> Any:
+    """An explicit destination `[page /XYZ x y zoom]` pointing at the book's copy of its page."""
+    import pikepdf
+
+    return pikepdf.Array([pages[destination[0].objgen], *list(destination)[1:]])
+
+
+def _overlay(book: Any, page: Any, furniture_page: Any) -> None:
+    """Draw `furniture_page` over `page`, unscaled: both have the same boxes."""
+    import pikepdf
+
+    form = book.copy_foreign(furniture_page.as_form_xobject())
+    form.BBox = pikepdf.Array([float(v) for v in furniture_page.mediabox])
+    form.Matrix = pikepdf.Array([1, 0, 0, 1, 0, 0])
+    # WeasyPrint shares one resource dictionary between pages: each page gets its own copy.
+    resources = pikepdf.Dictionary(dict(page.obj.get("/Resources", pikepdf.Dictionary()).items()))
+    xobjects = pikepdf.Dictionary(dict(resources.get("/XObject", pikepdf.Dictionary()).items()))
+    xobjects[_FURNITURE] = form
+    resources.XObject = xobjects
+    page.obj.Resources = resources
+    page.contents_add(book.make_stream(b"q\n"), prepend=True)
+    page.contents_add(book.make_stream(f"\nQ q {_FURNITURE} Do Q\n".encode()))
+
+
+def _child(dictionary: Any, key: str) -> Any:
+    """`dictionary[key]`, made an empty dictionary first if missing."""
+    import pikepdf
+
+    if key not in dictionary:
+        dictionary[key] = pikepdf.Dictionary()
+    return dictionary[key]
+
+
+def _destinations(pdf: Any) -> dict[str, Any]:
+    import pikepdf
+
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    return dict(pikepdf.NameTree(names.Dests).items())
+
+
+def _keep_front_destinations(book: Any, destinations: dict[str, Any]) -> None:
+    """The front matter's own anchors; its placeholders for the chapters give way to the chapters."""
+    for name, destination in _destinations(book).items():
+        destinations.setdefault(name, destination)
+
+
+def _write_destinations(book: Any, destinations: dict[str, Any]) -> None:
+    import pikepdf
+
+    tree = pikepdf.NameTree.new(book)
+    for name in sorted(destinations):
+        tree[name] = destinations[name]
+    _child(book.Root, "/Names").Dests = tree.obj
+
+
+def _copy_item(item: Any, pages: dict[tuple[int, int], Any]) -> tuple[Any, Any]:
+    destination = _moved(item.destination, pages) if item.destination is not None else None
+    return (item.title, destination), [_copy_item(child, pages) for child in item.children]
+
+
+def _write_outline(book: Any, items: list) -> None:
+    import pikepdf
+
+    def build(entry: tuple) -> Any:
+        (title, destination), children = entry
+        made = pikepdf.OutlineItem(title, destination)
+        made.children.extend(build(child) for child in children)
+        return made
+
+    with book.open_outline() as outline:
+        outline.root.clear()
+        outline.root.extend(build(item) for item in items)

@@ -1,0 +1,156 @@
+"""The parallel, cached book build (issue #7) against the single-pass layouts, page for page.
+
+The reference is `BookPdfWriter.lay_out` (one process, the parts joined by
+WeasyPrint); the one-document book.html laid out by plain WeasyPrint must
+give the same pages too. No timings here: speed is bench/bench.py's.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import PROJECT
+from pdftools import page_texts
+
+BOOK_TOML = 'title = "A Test Book"\ntitle_he = "סֵפֶר נִסָּיוֹן"\nauthor = "Tester"\nprimary = "{primary}"\n[print]\n{table}'
+
+
+def run_build(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PRESS_BUILD_CACHE": str(cache), "SOURCE_DATE_EPOCH": "1700000000"}
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), *args], env=env, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def make_book(folder: Path, seed_chapter: Path, primary: str = "en", table: str = "") -> Path:
+    """The sample's chapters, the seed chapter, and the first again under another number: four chapters."""
+    source = folder / "source"
+    source.mkdir(parents=True)
+    for chapter in sorted((PROJECT / "source").glob("0*")):
+        shutil.copy(chapter, source / chapter.name)
+    shutil.copy(seed_chapter, source / "03-chapter-45.txt")
+    psalm = (PROJECT / "source" / "01-psalm-121.md").read_text(encoding="utf-8")
+    (source / "04-psalm-again.md").write_text(psalm.replace("number: 1", "number: 4"), encoding="utf-8")
+    (source / "book.toml").write_text(BOOK_TOML.format(primary=primary, table=table), encoding="utf-8")
+    return source
+
+
+def reference_pdf(source: Path, target: Path, *, text_layer: bool = True) -> Path:
+    """The book laid out in one process by BookPdfWriter.lay_out."""
+    script = ("import sys; from pathlib import Path; from press.diagnostics import Reporter; "
+              "from press.readers import read_book; from press.writers.pdf import BookPdfWriter; "
+              "from press.writers import pdf_finish, layout; "
+              "book = read_book(Path(sys.argv[1]), Reporter()); laid = BookPdfWriter().lay_out(book); "
+              "target = Path(sys.argv[2]); options = pdf_finish.options(book); "
+              "layout.write_pages(laid.pages, laid.first, target, target, **options) if sys.argv[3] == 'on' "
+              "else laid.first.copy(laid.pages).write_pdf(target)")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONPATH": str(PROJECT)}
+    subprocess.run([sys.executable, "-c", script, str(source), str(target), "on" if text_layer else "off"],
+                   check=True, env=env, capture_output=True)
+    return target
+
+
+def words(pages: list[str]) -> list[list[str]]:
+    return [page.split() for page in pages]
+
+
+def anchors(pdf: Path) -> dict[str, int]:
+    with pikepdf.open(pdf) as document:
+        index = {page.objgen: number for number, page in enumerate(document.pages)}
+        return {name: index[dest[0].objgen] for name, dest in pikepdf.NameTree(document.Root.Names.Dests).items()}
+
+
+def outline(pdf: Path) -> list[tuple[str, int]]:
+    with pikepdf.open(pdf) as document, document.open_outline() as tree:
+        index = {page.objgen: number for number, page in enumerate(document.pages)}
+        return [(item.title, index[item.destination[0].objgen]) for item in tree.root]
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory, seed_chapter: Path) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("parallel")
+    source = make_book(folder, seed_chapter)
+    cache = folder / "cache"
+    run_build("pdf", "--source", str(source), "--out", str(folder / "out"), cache=cache)
+    return {"folder": folder, "source": source, "cache": cache, "pdf": folder / "out" / "book.pdf",
+            "reference": reference_pdf(source, folder / "reference.pdf")}
+
+
+def test_parallel_book_equals_the_single_pass_page_for_page(book) -> None:
+    parallel, reference = page_texts(book["pdf"]), page_texts(book["reference"])
+    assert len(parallel) == len(reference) >= 12
+    assert words(parallel) == words(reference), "the same text, running heads and folios on every page"
+
+
+def test_anchors_outline_and_contents_links_survive_the_join(book) -> None:
+    assert anchors(book["pdf"]) == anchors(book["reference"])
+    assert outline(book["pdf"]) == outline(book["reference"])
+    with pikepdf.open(book["pdf"]) as document:
+        links = [str(a.Dest) for page in document.pages[:4] for a in page.get("/Annots", []) if "/Dest" in a]
+    assert sorted(set(links)) == ["chapter-1", "chapter-2", "chapter-4", "chapter-45"], "contents link to chapters"
+
+
+def test_one_embedded_program_per_face_and_a_file_size_close_to_the_single_pass(book) -> None:
+    programs: dict[str, set] = {}
+    with pikepdf.open(book["pdf"]) as document:
+        for d in document.objects:
+            if isinstance(d, pikepdf.Dictionary) and d.get("/Type") == "/FontDescriptor":
+                programs.setdefault(str(d.FontName).split("+")[-1], set()).add(d.FontFile2.objgen)
+    assert programs and all(len(found) == 1 for found in programs.values()), programs
+    # Fonts are shared; each piece keeps its own small ToUnicode and CIDToGIDMap per font, a fixed cost
+    # per chapter that weighs most on a short book like this one (bench/ reports the figure at 1,000 pages).
+    assert book["pdf"].stat().st_size < 1.4 * book["reference"].stat().st_size
+
+
+def test_rebuild_is_byte_identical_from_the_cache(book, tmp_path: Path) -> None:
+    again = run_build("pdf", "--source", str(book["source"]), "--out", str(tmp_path), cache=book["cache"])
+    assert "4 from the cache, 0 laid out" in again.stdout
+    assert (tmp_path / "book.pdf").read_bytes() == book["pdf"].read_bytes()
+
+
+def test_an_edited_chapter_is_laid_out_again_and_nothing_else_changes(book, tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    shutil.copytree(book["source"], source)
+    chapter = source / "02-avot-1.txt"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("Moses received", "Moshe received", 1),
+                       encoding="utf-8")
+    result = run_build("pdf", "--source", str(source), "--out", str(tmp_path / "out"), cache=book["cache"])
+    assert "3 from the cache, 1 laid out" in result.stdout
+    before, after = page_texts(book["pdf"]), page_texts(tmp_path / "out" / "book.pdf")
+    assert len(before) == len(after)
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a.split() != b.split()]
+    assert changed and all("Moshe received" in after[i] for i in changed)
+    assert " ".join(after[changed[0]].split()) == " ".join(before[changed[0]].split()).replace("Moses", "Moshe")
+
+
+def test_build_html_renders_with_plain_weasyprint_to_the_same_pages(book, tmp_path: Path) -> None:
+    run_build("html", "--source", str(book["source"]), "--out", str(tmp_path), cache=book["cache"])
+    assert {"book.html", "book.css", "fonts"} <= {p.name for p in tmp_path.iterdir()}
+    single = tmp_path / "single.pdf"
+    subprocess.run([sys.executable, "-m", "weasyprint", str(tmp_path / "book.html"), str(single)], check=True,
+                   capture_output=True)
+    reference = reference_pdf(book["source"], tmp_path / "plain.pdf", text_layer=False)
+    assert words(page_texts(single)) == words(page_texts(reference))
+
+
+def test_hebrew_led_book_with_hebrew_folios_in_parallel(tmp_path: Path, seed_chapter: Path) -> None:
+    source = make_book(tmp_path, seed_chapter, primary="he", table='folio = "hebrew"\nlayout = "columns"\n')
+    run_build("pdf", "--source", str(source), "--out", str(tmp_path / "out"), cache=tmp_path / "cache")
+    reference = reference_pdf(source, tmp_path / "reference.pdf")
+    assert words(page_texts(tmp_path / "out" / "book.pdf")) == words(page_texts(reference))
+
+
+def test_facing_layout_cannot_be_one_html_document(tmp_path: Path, seed_chapter: Path) -> None:
+    source = make_book(tmp_path, seed_chapter, table='layout = "facing"\n')
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "html", "--source", str(source),
+                             "--out", str(tmp_path / "out")], capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "error [single-html] the `facing` layout interleaves two documents" in result.stderr
+    assert not (tmp_path / "out" / "book.html").exists()
