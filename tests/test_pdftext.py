@@ -143,11 +143,14 @@ def seed_pdfs(tmp_path_factory: pytest.TempPathFactory, seed_chapter: Path) -> d
     root = tmp_path_factory.mktemp("pdftext")
     chapter = plaintext.read(seed_chapter, 1, Reporter())
     sources = {layout: _source(root, seed_chapter, layout) for layout in HEBREW_LAYOUTS}
-    jobs = {f"book-{layout}": (["pdf"], source, {}, "book.pdf") for layout, source in sources.items()}
-    jobs["booklet"] = (["booklet"], sources["stacked"], {}, "booklet.pdf")
-    jobs["sheet"] = (["sheet", "--passage", f"{chapter.number}:1-{len(chapter.blocks)}"], sources["stacked"], {},
-                     "sheet.pdf")
-    jobs["plain"] = (["pdf"], sources["stacked"], {"PRESS_PDFTEXT": "off"}, "book.pdf")
+    # Build caches of their own: a cached piece does not know whether it was written with the text layer.
+    layered = {"PRESS_BUILD_CACHE": str(root / "cache")}
+    jobs = {f"book-{layout}": (["pdf"], source, layered, "book.pdf") for layout, source in sources.items()}
+    jobs["booklet"] = (["booklet"], sources["stacked"], layered, "booklet.pdf")
+    jobs["sheet"] = (["sheet", "--passage", f"{chapter.number}:1-{len(chapter.blocks)}"], sources["stacked"],
+                     layered, "sheet.pdf")
+    jobs["plain"] = (["pdf"], sources["stacked"], {"PRESS_PDFTEXT": "off", "PRESS_BUILD_CACHE": str(root / "plain")},
+                     "book.pdf")
     running = {}
     for name, (args, source, env, output) in jobs.items():
         out = root / f"out-{name}"
@@ -210,6 +213,10 @@ def _latin_words(text: str) -> list[str]:
 def test_english_reads_exactly_as_without_the_text_layer(seed_pdfs: dict[str, Path]) -> None:
     for read in (pdfium_text, poppler_text):
         assert _latin_words(read(seed_pdfs["book-stacked"])) == _latin_words(read(seed_pdfs["plain"]))
+
+
+def test_the_plain_build_to_compare_against_is_plain(seed_pdfs: dict[str, Path], seed_words: list[str]) -> None:
+    assert score(seed_words, pdfium_text(seed_pdfs["plain"])) < len(seed_words) / 2, "PRESS_PDFTEXT=off was ignored"
 
 
 def test_file_size_stays_small(seed_pdfs: dict[str, Path]) -> None:
