@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -151,7 +152,8 @@ def test_contents_page_numbers_match_the_chapters(built) -> None:
     found = anchors(pdf)
     for slug, title in (("chapter-1", "Psalm 121: A Song for the Road"), ("chapter-2", "Pirkei Avot 1:1–3")):
         line = next(line for line in contents.splitlines() if title in line)
-        folio = line.split()[-1]
+        # The folio ends the line; pdftotext may glue it to the Hebrew title before it.
+        folio = re.search(r"(\d+)\s*$", line).group(1)
         opening_page = pages[found[slug]].strip().splitlines()[-1].strip()
         assert folio == opening_page
 
