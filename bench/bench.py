@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+"""Book-scale benchmark: a large book made by repeating one chapter.
+
+    .venv/bin/python bench/bench.py [CHAPTER] [--times N] [--results FILE]
+
+CHAPTER (default: the sample's first chapter, source/01-psalm-121.md) is
+read at run time and repeated N times into a temporary source folder
+(never into the repository). Measured, each as its own process tree, with
+wall time, pages per second, peak memory of the whole tree (the sum of
+the resident sizes of the process and all its descendants, polled from
+/proc every 20 ms) and file size:
+
+1. one WeasyPrint pass over `build.py html`'s book.html (the baseline);
+2. `build.py pdf`, cold (empty build cache);
+3. `build.py pdf` again after editing one chapter;
+4. `build.py epub` of the same book.
+
+The results go to bench/results/latest.md (and stdout).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BOOK_TOML = ('title = "A Long Book"\ntitle_he = "סֵפֶר אָרֹךְ"\nauthor = "Bench"\nprimary = "en"\n'
+             '[print]\ntrim = "5.5in 8.5in"\nlayout = "stacked"\n')
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+
+
+@dataclass(frozen=True)
+class Run:
+    label: str
+    seconds: float
+    peak_mb: float
+    pages: int
+    size: int
+    note: str = ""
+
+    def row(self) -> str:
+        rate = f"{self.pages / self.seconds:.1f}" if self.pages else "–"
+        size = f"{self.size / 1e6:.1f} MB" if self.size else "–"
+        return (f"| {self.label} | {self.seconds:.1f} s | {rate} | {self.peak_mb:.0f} MB | {self.pages or '–'} "
+                f"| {size} | {self.note} |")
+
+
+def make_book(chapter: Path, times: int, folder: Path) -> Path:
+    source = folder / "source"
+    source.mkdir()
+    text = FRONT_MATTER.sub("", chapter.read_text(encoding="utf-8"))
+    for number in range(1, times + 1):
+        front = f"---\ntitle: Chapter {number}\ntitle_he: פֶּרֶק {number}\nnumber: {number}\n---\n\n"
+        (source / f"chapter-{number:04d}{chapter.suffix}").write_text(front + text, encoding="utf-8")
+    (source / "book.toml").write_text(BOOK_TOML, encoding="utf-8")
+    return source
+
+
+def edit_one_chapter(source: Path) -> Path:
+    """Change one word in the middle chapter (its length stays about the same)."""
+    files = sorted(p for p in source.iterdir() if p.name.startswith("chapter-"))
+    target = files[len(files) // 2]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(re.sub(r"\bthe\b", "thy", text, count=1), encoding="utf-8")
+    return target
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of `root` and every descendant, from /proc."""
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) * 1024 if "VmRSS" in status else 0
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                stack.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, AttributeError):
+            continue
+    return total
+
+
+def measure(label: str, command: list[str], env: dict[str, str], output: Path | None) -> tuple[Run, str]:
+    started = time.monotonic()
+    process = subprocess.Popen(command, env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(0.02)
+    seconds = time.monotonic() - started
+    stdout = process.stdout.read() if process.stdout else ""
+    if process.returncode:
+        raise SystemExit(f"{label}: {' '.join(command)} exited {process.returncode}")
+    pages = size = 0
+    if output is not None and output.suffix == ".pdf":
+        import pikepdf
+
+        with pikepdf.open(output) as pdf:
+            pages = len(pdf.pages)
+    if output is not None:
+        size = output.stat().st_size
+    found = re.search(r"(\d+) from the cache, (\d+) laid out", stdout)
+    note = f"cache: {found.group(1)} chapters hit, {found.group(2)} laid out" if found else ""
+    return Run(label, seconds, peak / 1e6, pages, size, note), stdout
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("chapter", nargs="?", type=Path, default=PROJECT / "source" / "01-psalm-121.md")
+    parser.add_argument("--times", type=int, default=200, help="how many copies of the chapter (default 200)")
+    parser.add_argument("--results", type=Path, default=PROJECT / "bench" / "results" / "latest.md")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="press-bench-") as scratch:
+        folder = Path(scratch)
+        source = make_book(args.chapter.resolve(), args.times, folder)
+        out = folder / "out"
+        env = {**os.environ, "PRESS_BUILD_CACHE": str(folder / "cache"), "SOURCE_DATE_EPOCH": "1700000000"}
+        build = [PYTHON, str(PROJECT / "build.py")]
+        subprocess.run([*build, "html", "--source", str(source), "--out", str(out)], env=env, check=True,
+                       capture_output=True)
+        runs = [measure("WeasyPrint, one pass over book.html (baseline)",
+                        [PYTHON, "-m", "weasyprint", str(out / "book.html"), str(folder / "one.pdf")], env,
+                        folder / "one.pdf")[0],
+                measure("build.py pdf, cold", [*build, "pdf", "--source", str(source), "--out", str(out)], env,
+                        out / "book.pdf")[0]]
+        edited = edit_one_chapter(source)
+        runs.append(measure(f"build.py pdf after editing {edited.name}",
+                            [*build, "pdf", "--source", str(source), "--out", str(out)], env, out / "book.pdf")[0])
+        runs.append(measure("build.py epub", [*build, "epub", "--source", str(source), "--out", str(out)], env,
+                            out / "book.epub")[0])
+    report = render(args, runs)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+def render(args: argparse.Namespace, runs: list[Run]) -> str:
+    baseline, cold, edit = runs[0].seconds, runs[1].seconds, runs[2].seconds
+    chapter = args.chapter.resolve()
+    shown = chapter.relative_to(PROJECT.parent) if chapter.is_relative_to(PROJECT.parent) else chapter
+    lines = [
+        "# Benchmark", "",
+        f"`{shown}` repeated {args.times} times; {os.cpu_count()} cores; "
+        f"command: `.venv/bin/python bench/bench.py {' '.join(sys.argv[1:])}`.", "",
+        "| run | time | pages/s | peak memory (process tree) | pages | file | notes |",
+        "|---|---|---|---|---|---|---|",
+        *(run.row() for run in runs), "",
+        f"- cold build / WeasyPrint pass: {cold / baseline:.2f} (target ≤ 0.5)",
+        f"- rebuild after one edit / WeasyPrint pass: {edit / baseline:.3f} (target ≤ 0.1)",
+        f"- peak memory of the cold build: {runs[1].peak_mb:.0f} MB (target < 400 MB)",
+        f"- EPUB: {runs[3].seconds:.1f} s (target < 5 s)", "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
