@@ -2,8 +2,9 @@
 
 A key hashes the piece's own input (a chapter's model, a run of folios)
 with the environment: the templates, the press package's code, the fonts,
-the library versions, the book's settings and metadata, and the
-SOURCE_DATE_EPOCH date. A stale entry therefore can never be found: any
+the library versions, the book's settings and metadata, the
+SOURCE_DATE_EPOCH date and the environment variables that change the
+output (PRESS_PDFTEXT). A stale entry therefore can never be found: any
 change that could change the output changes the key. Entries are written
 atomically; the folder (`.cache/build/`, or PRESS_BUILD_CACHE) can be
 deleted at any time.
@@ -23,6 +24,8 @@ from press.paths import PROJECT, TEMPLATES
 # Python libraries whose versions can change a laid-out page or its PDF.
 LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "html5lib", "pyphen", "fonttools",
              "pikepdf", "jinja2", "brotli", "pillow", "fontpkg-frank-ruhl-libre", "fontpkg-eb-garamond")
+# Environment variables that change what is written (press.pdftext's switch).
+ENVIRONMENT = ("PRESS_PDFTEXT",)
 # System libraries WeasyPrint lays text out with: (library, its version function).
 SYSTEM_LIBRARIES = (("pango-1.0", "pango_version_string"), ("harfbuzz", "hb_version_string"))
 
@@ -69,8 +72,9 @@ class BuildCache:
 
 def environment(book_fields: str, created: str, font_files: tuple[Path, ...]) -> str:
     """The part of every key that is not a piece's own input."""
+    variables = "\n".join(f"{name}={os.environ.get(name, '')}" for name in ENVIRONMENT)
     return digest(_tree(TEMPLATES), _tree(PROJECT / "press", "*.py"), *(_file(p) for p in font_files),
-                  _versions(), book_fields, created)
+                  _versions(), book_fields, created, variables)
 
 
 @cache
