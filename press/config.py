@@ -14,6 +14,7 @@ from typing import Any
 
 from press.diagnostics import error
 from press.hebrew import POINT_MODES
+from press.textfile import read_text
 
 PAGE_SIZES = {
     "a4": "210mm 297mm",
@@ -97,7 +98,7 @@ _TABLES = {"print": PrintSettings, "sheet": SheetSettings, "epub": EpubSettings,
 
 def load(path: Path) -> Settings:
     """Read and validate book.toml; raise BuildError naming file and line."""
-    text = _read(path)
+    text = read_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -106,15 +107,6 @@ def load(path: Path) -> Settings:
     settings = _settings_from(data, text, path)
     _validate(settings, text, path)
     return settings
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise error("encoding", f"not UTF-8 ({exc.reason})", path) from None
-    except OSError as exc:
-        raise error("unreadable", f"cannot read: {exc.strerror}", path) from None
 
 
 def _settings_from(data: dict[str, Any], text: str, path: Path) -> Settings:

@@ -21,6 +21,7 @@ from typing import Any
 from press.config import key_line
 from press.diagnostics import error
 from press.passage import Passage, parse
+from press.textfile import read_text
 from press.tomlpos import ItemSpan, array_items, item_key_line
 
 PAPERS = ("letter", "a4")
@@ -88,7 +89,7 @@ class SheetSpec:
 
 def load(path: Path, name: str) -> SheetSpec:
     """Read and validate a sheet file; BuildError naming file and line."""
-    text = _read(path)
+    text = read_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -99,15 +100,6 @@ def load(path: Path, name: str) -> SheetSpec:
     if "items" not in values:
         raise error("config-key", "a sheet needs `items`, a list of passages and texts", path, 1)
     return SheetSpec(name=name, path=path, output=name, **values)
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise error("encoding", f"not UTF-8 ({exc.reason})", path) from None
-    except OSError as exc:
-        raise error("unreadable", f"cannot read: {exc.strerror}", path) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from press.diagnostics import error
 from press.model import Block, BlockKind, Paragraph, SourceSpan
+from press.textfile import read_text  # noqa: F401 - the readers' entry point for files
 
 ROLES = ("intro", "commentary", "pair", "heading")
 FRONT_MATTER_KEYS = ("title", "title_he", "number")
@@ -29,20 +30,6 @@ class Parsed:
 
     paragraph: Paragraph
     role: str | None = None
-
-
-def read_text(path: Path) -> str:
-    """The file's text with `\\n` line ends; errors name file and line."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise error("unreadable", f"cannot read: {exc.strerror}", path) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise error("encoding", f"not UTF-8: byte 0x{data[exc.start]:02X} cannot be decoded", path, line) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def front_matter(text: str, path: Path) -> tuple[dict[str, str], list[str], int]:
