@@ -15,6 +15,7 @@ one on each side.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from itertools import groupby
 
 from press.hebrew import is_hebrew, is_latin
@@ -58,6 +59,11 @@ def _strength(atom: _Atom, base: Lang) -> str:
     piece = atom.piece
     if isinstance(piece, NoteRef):
         return "neutral"
+    return _char_strength(piece, base)
+
+
+@cache  # called once per character of the book: a few hundred distinct ones
+def _char_strength(piece: str, base: Lang) -> str:
     if is_hebrew(piece):
         return "base" if base == "he" else "other"
     # Digits read left to right: inside Hebrew they need an LTR isolate.

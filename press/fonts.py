@@ -127,7 +127,8 @@ def _check_runs(runs: tuple[Inline, ...], lang: Lang, where: Paragraph,
                 problems: dict[tuple[str, str], Diagnostic], points: str = "all") -> None:
     for run in runs:
         if isinstance(run, Text):
-            for char in with_points(run.text, points):
+            # Each distinct character once: a book has a few hundred, in millions of places.
+            for char in dict.fromkeys(with_points(run.text, points)):
                 if _needs_glyph(char) and not _covered(char, lang):
                     key = (char, str(where.span.path))
                     problems.setdefault(key, _missing(char, lang, where))
@@ -139,6 +140,7 @@ def _check_runs(runs: tuple[Inline, ...], lang: Lang, where: Paragraph,
             _check_runs((Text(run.id),), lang, where, problems)
 
 
+@cache
 def _covered(char: str, lang: Lang) -> bool:
     return any(ord(char) in _cmap(family) for family in STACKS[lang])
 

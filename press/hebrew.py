@@ -12,8 +12,11 @@ LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _HEBREW_CHARS = "\u0591-\u05C7\u05D0-\u05EA\u05F0-\u05F4\uFB1D-\uFB4F"
 
 
+_HEBREW_CHAR = re.compile(f"[{_HEBREW_CHARS}]")
+
+
 def is_hebrew(char: str) -> bool:
-    return bool(re.match(f"[{_HEBREW_CHARS}]", char))
+    return bool(_HEBREW_CHAR.match(char))
 
 
 def is_latin(char: str) -> bool:
