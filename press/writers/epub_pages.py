@@ -3,10 +3,11 @@
 The EPUB marks the print edition's page boundaries (a page-list and
 `epub:type="pagebreak"` markers), so that a class reading on different
 devices can say "page 12" and mean the words a printed copy's page 12
-starts with. The boundaries are never stored or guessed: the print edition
-is laid out as book.pdf is, whatever `[print] layout` it uses, and each
-page's first text is traced back to a chapter, block, paragraph and
-character offset of the model. The EPUB templates then put a marker there.
+starts with. The boundaries are never guessed: the print edition is laid
+out as book.pdf is (the same parallel build and build cache), whatever
+`[print] layout` it uses, and each page's first text is traced back to a
+chapter, block, paragraph and character offset of the model by the worker
+that lays the chapter out (`trace_pages`). The EPUB templates then put a marker there.
 
 What this reads of a print layout (true of every layout in templates/):
 a chapter's element has the chapter's slug as its id, a block's element
@@ -60,26 +61,48 @@ class _Where:
     lang: str | None = None
 
 
+# Where a page's first text begins in its chapter: (block, lang, offset), as in PageStart.
+Place = tuple[int | None, str | None, int]
+
+
 def page_starts(book: Book) -> tuple[PageStart, ...]:
-    """Every printed page that has a folio and model text, in order."""
+    """Every printed page that has a folio and model text, in order.
+
+    Read from the parallel print build (press/writers/pdf_build.py): its
+    workers trace each chapter's pages as they lay them out and the build
+    cache keeps the result, so after book.pdf this costs no layout at all.
+    """
+    from press.writers.pdf_build import printed_pages
+
+    return tuple(PageStart(label, physical, slug, *place)
+                 for physical, label, slug, place in printed_pages(book) if place is not None and label)
+
+
+def trace_pages(chapter: Chapter, pages: list[Any]) -> tuple[Place | None, ...]:
+    """Where each of a chapter's laid-out pages begins in the model (None: no model text on it)."""
+    tracer = _Tracer((chapter,))
+    starts: list[Place | None] = []
+    for page in pages:
+        # Every text of the page, not just up to the first: the tracer's cursors must pass them all.
+        places = [tracer.place(where, text) for where, text in _flow(page._page_box, tracer.slugs)]
+        first = next((p for p in places if p is not None), None)
+        starts.append(None if first is None else first[1:])
+    return tuple(starts)
+
+
+def reference_page_starts(book: Book) -> tuple[PageStart, ...]:
+    """`page_starts` traced from the book laid out in one process (BookPdfWriter.lay_out): slow, for tests."""
     from press.writers.pdf import BookPdfWriter
 
-    tracer = _Tracer(book)
+    tracer = _Tracer(book.chapters)
     starts: list[PageStart] = []
-    for physical, page in enumerate(_pages(BookPdfWriter().lay_out(book)), 1):
+    for physical, page in enumerate(BookPdfWriter().lay_out(book).pages, 1):
         places = [tracer.place(where, text) for where, text in _flow(page._page_box, tracer.slugs)]
         first = next((p for p in places if p is not None), None)
         label = folio(page._page_box)
         if first is not None and label:
             starts.append(PageStart(label, physical, *first))
     return tuple(starts)
-
-
-def _pages(laid_out: Any) -> list[Any]:
-    # BookPdfWriter.lay_out returns an object with `.pages`, or (before the
-    # print layouts landed) a list of WeasyPrint documents: accept both.
-    pages = getattr(laid_out, "pages", None)
-    return list(pages) if pages is not None else [p for document in laid_out for p in document.pages]
 
 
 def folio(page_box: Any) -> str:
@@ -139,10 +162,10 @@ def _is_block_container(box: Any) -> bool:
 class _Tracer:
     """Follows each paragraph's printed text through the model's text."""
 
-    def __init__(self, book: Book) -> None:
-        self.slugs = frozenset(chapter.slug for chapter in book.chapters)
+    def __init__(self, chapters: tuple[Chapter, ...]) -> None:
+        self.slugs = frozenset(chapter.slug for chapter in chapters)
         self.texts = {(c.slug, b.number, p.lang): plain_text(p.runs)
-                      for c in book.chapters for b in c.blocks for p in b.paragraphs}
+                      for c in chapters for b in c.blocks for p in b.paragraphs}
         self.cursor: dict[tuple[str, int, str], int] = {}
         self.seen: set[str] = set()  # chapters whose blocks have begun
 

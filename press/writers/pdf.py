@@ -11,7 +11,7 @@ Two ways to get there, one book:
 
 - `lay_out` (the reference, in one process): each chapter's page counter
   starts where the previous part ended, and the pages are joined with
-  `Document.copy`. The EPUB's print page-list is traced from it.
+  `Document.copy`. The tests compare `write` with it.
 - `write` (book.pdf): chapters are laid out in parallel, without folios,
   by worker processes, each result cached by its content; the folios are
   laid out afterwards as light "furniture" pages and overlaid

@@ -22,6 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,22 +59,52 @@ class Summary:
                 f"folio and front pieces laid out: {self.pieces_laid_out}")
 
 
-def build_pdf(book: Book, target: Path, jobs: int | None = None) -> Summary:
-    started = time.monotonic()
+@dataclass(frozen=True, slots=True)
+class Pieces:
+    """Every piece of the book, laid out or from the cache, not yet joined."""
+
+    chapters: list[ChapterPiece]
+    places: list[Placement]
+    furniture: list[tuple[bytes, list[str]]]  # each chapter's folio pages, and the folios as printed
+    front: tuple[bytes, int]  # the front matter and its page count
+    blank: bytes
+    cached: int  # chapters found in the cache
+    laid: int  # furniture and front pieces laid out
+
+
+def pieces(book: Book, jobs: int | None = None) -> Pieces:
     build = _Build(book, BuildCache.default(), jobs or os.cpu_count() or 1)
     try:
-        pieces, cached = build.chapters()
-        places = place(pieces)
-        furniture, front, blank, laid = build.furniture_and_front(pieces, places)
+        chapters, cached = build.chapters()
+        places = place(chapters)
+        furniture, front, blank, laid = build.furniture_and_front(chapters, places)
     finally:
         build.close()
-    join_pieces = [JoinPiece(pieces[i].pdf, furniture[i], places[i].blank_before) for i in range(len(pieces))]
+    return Pieces(chapters, places, furniture, front, blank, cached, laid)
+
+
+def printed_pages(book: Book) -> Iterator[tuple[int, str, str, Any]]:
+    """(physical page, folio as printed, chapter slug, where its first text starts) of each body page
+    that belongs to a chapter, in order: the EPUB's page-list, from the same pieces as book.pdf."""
+    built = pieces(book)
+    for chapter, piece, where, (_, labels) in zip(book.chapters, built.chapters, built.places, built.furniture,
+                                                   strict=True):
+        for offset, (label, start) in enumerate(zip(labels, piece.starts, strict=True)):
+            yield built.front[1] + where.first_folio + offset, label, chapter.slug, start
+
+
+def build_pdf(book: Book, target: Path, jobs: int | None = None) -> Summary:
+    started = time.monotonic()
+    built = pieces(book, jobs)
+    cached, laid, places = built.cached, built.laid, built.places
+    join_pieces = [JoinPiece(piece.pdf, built.furniture[i][0], places[i].blank_before)
+                   for i, piece in enumerate(built.chapters)]
     from press.writers.layout import check_embedded_fonts
 
     with atomic_path(target) as temporary:
-        pages = join(front, blank, join_pieces, temporary)
+        pages = join(built.front[0], built.blank, join_pieces, temporary)
         check_embedded_fonts(temporary, target)
-    summary = Summary(pages, time.monotonic() - started, len(pieces), cached, laid)
+    summary = Summary(pages, time.monotonic() - started, len(join_pieces), cached, laid)
     note(str(summary))
     return summary
 
@@ -125,9 +156,10 @@ class _Build:
                 for chapter in chapters]
         found: dict[int, ChapterPiece] = {}
         for index, key in enumerate(keys):
-            pdf, names = self.cache.get(key), self.cache.get_json(key)
-            if pdf is not None and isinstance(names, list):
-                found[index] = ChapterPiece(pdf, tuple(names))
+            pdf, meta = self.cache.get(key), self.cache.get_json(key)
+            if pdf is not None and isinstance(meta, dict):
+                starts = tuple(None if s is None else tuple(s) for s in meta["starts"])
+                found[index] = ChapterPiece(pdf, tuple(meta["names"]), starts)
         missing = [i for i in range(len(chapters)) if i not in found]
         progress = Progress("laying out chapters", len(missing))
         if missing:
@@ -137,14 +169,14 @@ class _Build:
                 index = futures[future]
                 piece = future.result()
                 self.cache.put(keys[index], piece.pdf)
-                self.cache.put_json(keys[index], list(piece.names))
+                self.cache.put_json(keys[index], {"names": piece.names, "starts": piece.starts})
                 found[index] = piece
                 progress.step(f"{chapters[index].slug}, {piece.pages} pages")
         progress.close()
         return [found[i] for i in range(len(chapters))], len(chapters) - len(missing)
 
     def furniture_and_front(self, pieces: list[ChapterPiece], places: list[Placement]
-                            ) -> tuple[list[bytes], bytes, bytes, int]:
+                            ) -> tuple[list[Any], Any, bytes, int]:
         from press.writers.pdf import FOLIO_STYLES
 
         folio_text = FOLIO_STYLES[self.book.settings.print.folio][1]
@@ -162,11 +194,11 @@ class _Build:
         furniture = [results[digest(self.environment, "furniture", str(w.first_folio), *p.names)]
                      for p, w in zip(pieces, places, strict=True)]
         missing = sum(1 for key in tasks if key not in self._found_before)
-        return furniture, results[front_key], results[blank_key], missing
+        return furniture, results[front_key], results[blank_key][0], missing
 
-    def _run(self, tasks: dict[str, tuple[Any, ...]]) -> dict[str, bytes]:
-        """Each task's PDF, from the cache or laid out in the pool."""
-        results = {key: data for key in tasks if (data := self.cache.get(key)) is not None}
+    def _run(self, tasks: dict[str, tuple[Any, ...]]) -> dict[str, tuple[bytes, Any]]:
+        """Each task's (PDF, what else it reports), from the cache or laid out in the pool."""
+        results = {key: found for key in tasks if (found := self._cached(key)) is not None}
         self._found_before = set(results)
         missing = [key for key in tasks if key not in results]
         if missing:
@@ -176,10 +208,16 @@ class _Build:
             for future in _completed(futures):
                 key = futures[future]
                 results[key] = future.result()
-                self.cache.put(key, results[key])
+                self.cache.put(key, results[key][0])
+                self.cache.put_json(key, {"meta": results[key][1]})
                 progress.step(tasks[key][0].__name__.removeprefix("lay_out_"))
             progress.close()
         return results
+
+
+    def _cached(self, key: str) -> tuple[bytes, Any] | None:
+        pdf, meta = self.cache.get(key), self.cache.get_json(key)
+        return (pdf, meta["meta"]) if pdf is not None and isinstance(meta, dict) else None
 
 
 def _book_fields(book: Book) -> str:

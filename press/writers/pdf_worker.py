@@ -3,7 +3,8 @@
 A worker loads the book's stylesheets and fonts once (the pool's
 initializer, `start`), then lays out what it is given: a chapter's body
 without folios, the folios of a run of pages ("furniture"), or the front
-matter. Each task returns PDF bytes written through
+matter. It also reads off what the EPUB's page-list needs (each page's
+first text, each folio as printed). Each task returns PDF bytes written through
 `press.writers.layout.write_pages`, so every piece gets the Hebrew text
 layer and the embedded-font check.
 """
@@ -18,6 +19,7 @@ from typing import Any
 from press.model import Book
 from press.render import render
 from press.writers import pdf_finish, print_layout
+from press.writers.epub_pages import Place, folio, trace_pages
 
 _STATE: dict[str, Any] = {}
 
@@ -28,6 +30,8 @@ class ChapterPiece:
 
     pdf: bytes
     names: tuple[str, ...]  # each page's @page name: what decides its folio
+    # Where each page's first text of the model begins (epub_pages.trace_pages): the EPUB's page-list.
+    starts: tuple[Place | None, ...] = ()
 
     @property
     def pages(self) -> int:
@@ -55,21 +59,25 @@ def lay_out_chapter(index: int) -> ChapterPiece:
     parts = _parts(folios=False)
     pages = parts.chapter_pages(parts.book.chapters[index], 1)
     names = tuple(page._page_box.page_type.name for page in pages)
-    return ChapterPiece(_write(pages, parts.blank_document), names)
+    # Traced here, from the pages just laid out, so the EPUB never lays the book out again.
+    starts = trace_pages(parts.book.chapters[index], pages)
+    return ChapterPiece(_write(pages, parts.blank_document), names, starts)
 
 
-def lay_out_furniture(first_folio: int, names: tuple[str, ...]) -> bytes:
-    """One page per name, with the folio book.css gives a page of that name, counting from `first_folio`."""
+def lay_out_furniture(first_folio: int, names: tuple[str, ...]) -> tuple[bytes, list[str]]:
+    """One page per name, with the folio book.css gives a page of that name, counting from `first_folio`;
+    and each page's folio as printed ("" for none), for the EPUB's page-list."""
     parts = _parts(folios=True)
     html = render(parts.layout.edition, "furniture.html", book=parts.book, names=names, first_folio=first_folio)
     document = parts.document(html)
     if len(document.pages) != len(names):
         raise RuntimeError(f"furniture: {len(document.pages)} pages laid out for {len(names)}")
-    return _write(document.pages, document)
+    return _write(document.pages, document), [folio(page._page_box) for page in document.pages]
 
 
-def lay_out_front(contents: tuple[tuple[int, str], ...]) -> bytes:
-    """The front matter, its contents with the given (chapter index, folio), padded to an even length.
+def lay_out_front(contents: tuple[tuple[int, str], ...]) -> tuple[bytes, int]:
+    """The front matter, its contents with the given (chapter index, folio), padded to an even length;
+    and its page count.
 
     Its PDF is the joined book's base: the metadata and catalogue come from it.
     """
@@ -79,7 +87,7 @@ def lay_out_front(contents: tuple[tuple[int, str], ...]) -> bytes:
     chapters = parts.book.chapters
     entries = [ContentsEntry(chapters[index], folio) for index, folio in contents]
     pages = parts.front(entries, link_targets=tuple(chapter.slug for chapter in chapters))
-    return _write(pages, parts.first_document)
+    return _write(pages, parts.first_document), len(pages)
 
 
 def _write(pages: list[Any], first: Any) -> bytes:
@@ -91,7 +99,7 @@ def _write(pages: list[Any], first: Any) -> bytes:
         return target.read_bytes()
 
 
-def lay_out_blank() -> bytes:
+def lay_out_blank() -> tuple[bytes, None]:
     """The blank page put before a chapter that would open on a verso (marks and bleed, no folio)."""
     parts = _parts(folios=True)
-    return _write([parts.blank_page], parts.blank_document)
+    return _write([parts.blank_page], parts.blank_document), None
