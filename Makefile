@@ -15,11 +15,11 @@ setup: $(VENV)/.runtime $(FONT_STAMP)
 
 test: $(VENV)/.dev $(FONT_STAMP)
 	@scripts/system-deps.sh test
-	$(PY) -m ruff check press tests build.py
+	$(PY) -m ruff check press tests bench build.py
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev
-	$(PY) -m ruff check press tests build.py
+	$(PY) -m ruff check press tests bench build.py
 
 $(VENV)/.runtime: requirements.txt scripts/system-deps.sh
 	@scripts/system-deps.sh build
