@@ -7,6 +7,7 @@ give the same pages too. No timings here: speed is bench/bench.py's.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -154,3 +155,20 @@ def test_facing_layout_cannot_be_one_html_document(tmp_path: Path, seed_chapter:
     assert result.returncode == 1
     assert "error [single-html] the `facing` layout interleaves two documents" in result.stderr
     assert not (tmp_path / "out" / "book.html").exists()
+
+
+def test_folios_of_a_batch_of_chapters_are_those_of_one_document_per_chapter() -> None:
+    """The furniture of a run of chapters is one document, a filler page standing for a blank page
+    before a chapter; each chapter's folios are those it gets laid out alone."""
+    from press.diagnostics import Reporter
+    from press.readers import read_book
+    from press.writers import pdf_worker
+
+    pdf_worker.start(read_book(PROJECT / "source", Reporter()))
+    runs = ((1, ("chapter",) * 3), (5, ("chapter",) * 2), (7, ("chapter",)))  # a blank page at folio 4
+    pdf, ranges = pdf_worker.lay_out_furniture(runs)
+    assert [offset for offset, _ in ranges] == [0, 4, 6]
+    alone = [pdf_worker.lay_out_furniture((run,))[1][0][1] for run in runs]
+    assert [labels for _, labels in ranges] == alone == [["1", "2", "3"], ["5", "6"], ["7"]]
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        assert len(document.pages) == 7

@@ -25,7 +25,8 @@ _FURNITURE = "/PressFurniture"
 @dataclass(frozen=True, slots=True)
 class JoinPiece:
     body: bytes  # the chapter's PDF, without folios
-    furniture: bytes  # one page per body page: the folios
+    furniture: bytes  # the folios: one page per body page, from `furniture_first` on
+    furniture_first: int  # the chapter's first page in `furniture` (a batch of chapters' folios)
     blank_before: bool  # the chapter would open on a verso
 
 
@@ -39,6 +40,13 @@ def join(front: bytes, blank: bytes, pieces: list[JoinPiece], target: Path) -> i
         opened.append(pikepdf.open(io.BytesIO(data)))
         return opened[-1]
 
+    furniture: dict[int, Any] = {}  # a batch of folios is opened once for all its chapters
+
+    def open_furniture(data: bytes) -> Any:
+        if id(data) not in furniture:
+            furniture[id(data)] = open_pdf(data)
+        return furniture[id(data)]
+
     book = open_pdf(front)
     try:
         destinations: dict[str, Any] = {}
@@ -46,7 +54,8 @@ def join(front: bytes, blank: bytes, pieces: list[JoinPiece], target: Path) -> i
         for piece in pieces:
             if piece.blank_before:  # a page object goes into a book once: a fresh copy each time
                 book.pages.append(open_pdf(blank).pages[0])
-            _append(book, open_pdf(piece.body), open_pdf(piece.furniture), destinations, outline)
+            folios = open_furniture(piece.furniture).pages
+            _append(book, open_pdf(piece.body), folios, piece.furniture_first, destinations, outline)
         _keep_front_destinations(book, destinations)
         _write_destinations(book, destinations)
         _write_outline(book, outline)
@@ -59,11 +68,12 @@ def join(front: bytes, blank: bytes, pieces: list[JoinPiece], target: Path) -> i
             pdf.close()
 
 
-def _append(book: Any, body: Any, furniture: Any, destinations: dict[str, Any], outline: list) -> None:
-    if len(body.pages) != len(furniture.pages):
-        raise RuntimeError("a chapter and its furniture differ in length")
+def _append(book: Any, body: Any, folios: Any, first: int, destinations: dict[str, Any], outline: list) -> None:
+    if first + len(body.pages) > len(folios):
+        raise RuntimeError("a chapter runs past the end of its furniture")
     pages: dict[tuple[int, int], Any] = {}  # the chapter's page objects -> the book's
-    for page, furniture_page in zip(body.pages, furniture.pages, strict=True):
+    for number, page in enumerate(body.pages):
+        furniture_page = folios[first + number]
         book.pages.append(page)
         pages[page.obj.objgen] = book.pages[-1].obj
         _overlay(book, book.pages[-1], furniture_page)

@@ -64,15 +64,37 @@ def lay_out_chapter(index: int) -> ChapterPiece:
     return ChapterPiece(_write(pages, parts.blank_document), names, starts)
 
 
-def lay_out_furniture(first_folio: int, names: tuple[str, ...]) -> tuple[bytes, list[str]]:
-    """One page per name, with the folio book.css gives a page of that name, counting from `first_folio`;
-    and each page's folio as printed ("" for none), for the EPUB's page-list."""
+def lay_out_furniture(chapters: tuple[tuple[int, tuple[str, ...]], ...]
+                      ) -> tuple[bytes, list[tuple[int, list[str]]]]:
+    """The folios of a run of consecutive chapters, each given as (first folio, its pages' @page names),
+    as one document: one page per name, with the folio book.css gives a page of that name. Between two
+    chapters a filler page stands for each page of the book between them (the blank page before a
+    chapter that would open on a verso), so the page counter runs on as in the book and every page
+    keeps its side; the fillers are never used. Returns the PDF and, per chapter, the offset of its
+    first page in it and each of its pages' folio as printed ("" for none), for the EPUB's page-list.
+
+    One document for the run, not one per chapter: each WeasyPrint document has a fixed cost of
+    about 60 ms, more than its few pages of folios."""
     parts = _parts(folios=True)
-    html = render(parts.layout.edition, "furniture.html", book=parts.book, names=names, first_folio=first_folio)
+    names: list[str] = []
+    offsets: list[int] = []
+    folio_next = chapters[0][0]
+    for first_folio, chapter_names in chapters:
+        if first_folio < folio_next:
+            raise RuntimeError(f"furniture: folio {first_folio} given after {folio_next - 1}")
+        names.extend("" for _ in range(first_folio - folio_next))  # fillers, counted like a body page
+        offsets.append(len(names))
+        names.extend(chapter_names)
+        folio_next = first_folio + len(chapter_names)
+    html = render(parts.layout.edition, "furniture.html", book=parts.book, names=names,
+                  first_folio=chapters[0][0])
     document = parts.document(html)
     if len(document.pages) != len(names):
         raise RuntimeError(f"furniture: {len(document.pages)} pages laid out for {len(names)}")
-    return _write(document.pages, document), [folio(page._page_box) for page in document.pages]
+    labels = [folio(page._page_box) for page in document.pages]
+    return _write(document.pages, document), [
+        (offset, labels[offset:offset + len(chapter_names)])
+        for offset, (_, chapter_names) in zip(offsets, chapters, strict=True)]
 
 
 def lay_out_front(contents: tuple[tuple[int, str], ...]) -> tuple[bytes, int]:
