@@ -5,17 +5,18 @@ running the Unicode bidi algorithm across elements, so a paragraph must
 reach it with each direction change already made explicit: one element per
 phrase in the other direction, holding all of that phrase's inline markup.
 
-The paragraph's inline tree is flattened into atoms (one character or one
-note call, with the emphasis marks around it), atoms are grouped into
-direction runs, and each run is rebuilt into its own nested markup. An
-emphasis that crosses a direction change becomes two emphasis elements,
-one on each side.
+The paragraph's inline tree is flattened into pieces (a run of text or a
+note call, with the emphasis marks around it), the direction runs are
+found on a string of one strength code per character, the pieces are cut
+where a run begins or ends, and each run is rebuilt into its own nested
+markup. An emphasis that crosses a direction change becomes two emphasis
+elements, one on each side.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from functools import cache
 from itertools import groupby
 
 from press.hebrew import is_hebrew, is_latin
@@ -24,105 +25,127 @@ from press.model import Emphasis, Inline, Lang, NoteRef, Span, Text
 Mark = str  # "em" or "strong"
 _QUOTE_MARKS = "'\u05F3"  # apostrophe, geresh: part of a Hebrew word they end (ה')
 
+# Strength codes: "o" strong in the other direction, "b" strong in the base direction, "n" neutral,
+# and two neutrals that cling to an opposite run they follow: "r" a note call, "q" a quote mark.
+_OTHER_RUN = re.compile(r"o(?:[^b]*o)?")  # first to last opposite character, no base one between
+_CLINGING = re.compile(r"[rq]*")
+
 
 @dataclass(frozen=True, slots=True)
-class _Atom:
-    piece: str | NoteRef
+class _Piece:
+    content: str | NoteRef
     marks: tuple[Mark, ...]
+
+
+class _Strengths(dict):
+    """A str.translate table from a character to its strength code, filled on first sight.
+
+    Looked up once per character of the book, in C: the distinct characters are a few hundred."""
+
+    def __init__(self, base: Lang) -> None:
+        super().__init__()
+        self.base = base
+
+    def __missing__(self, code_point: int) -> str:
+        char, base = chr(code_point), self.base
+        if is_hebrew(char):
+            strength = "b" if base == "he" else "o"
+        # Digits read left to right: inside Hebrew they need an LTR isolate.
+        elif is_latin(char) or (char.isdigit() and base == "he"):
+            strength = "b" if base == "en" else "o"
+        else:
+            strength = "q" if base == "en" and char in _QUOTE_MARKS else "n"
+        self[code_point] = strength
+        return strength
+
+
+_STRENGTHS: dict[str, _Strengths] = {"en": _Strengths("en"), "he": _Strengths("he")}
 
 
 def isolate(runs: tuple[Inline, ...], base: Lang) -> tuple[Inline, ...]:
     """Return `runs` with each phrase in the other language wrapped in a Span."""
-    atoms = list(_flatten(runs, ()))
+    pieces = list(_flatten(runs, ()))
     other: Lang = "he" if base == "en" else "en"
-    pieces: list[Inline] = []
-    for is_other, group in _direction_groups(atoms, base):
-        built = _build(group)
-        pieces.extend((Span(other, built),) if is_other else built)
-    return tuple(pieces)
+    table = _STRENGTHS[base]
+    codes = "".join("r" if isinstance(p.content, NoteRef) else p.content.translate(table) for p in pieces)
+    built: list[Inline] = []
+    for is_other, group in _direction_groups(pieces, _opposite_runs(codes)):
+        inner = _build(group)
+        built.extend((Span(other, inner),) if is_other else inner)
+    return tuple(built)
 
 
 def _flatten(runs: tuple[Inline, ...], marks: tuple[Mark, ...]):
     for run in runs:
         if isinstance(run, Text):
-            yield from (_Atom(char, marks) for char in run.text)
+            if run.text:
+                yield _Piece(run.text, marks)
         elif isinstance(run, NoteRef):
-            yield _Atom(run, marks)
+            yield _Piece(run, marks)
         elif isinstance(run, Emphasis):
             yield from _flatten(run.children, (*marks, "strong" if run.strong else "em"))
         else:  # a Span from an earlier pass: its content is re-isolated
             yield from _flatten(run.children, marks)
 
 
-def _strength(atom: _Atom, base: Lang) -> str:
-    """'other', 'base' or 'neutral' for the paragraph's base language."""
-    piece = atom.piece
-    if isinstance(piece, NoteRef):
-        return "neutral"
-    return _char_strength(piece, base)
+def _opposite_runs(codes: str) -> list[tuple[int, int]]:
+    """The (start, end) of each opposite run in `codes`.
 
-
-@cache  # called once per character of the book: a few hundred distinct ones
-def _char_strength(piece: str, base: Lang) -> str:
-    if is_hebrew(piece):
-        return "base" if base == "he" else "other"
-    # Digits read left to right: inside Hebrew they need an LTR isolate.
-    if is_latin(piece) or (piece.isdigit() and base == "he"):
-        return "base" if base == "en" else "other"
-    return "neutral"
-
-
-def _direction_groups(atoms: list[_Atom], base: Lang) -> list[tuple[bool, list[_Atom]]]:
-    """Split atoms into (is_other, atoms) runs.
-
-    An opposite run spans from its first to its last strong opposite
-    character; neutrals between belong to it, neutrals at its edges to the
-    paragraph. Two things cling to the run they follow: a note call written
-    right after it, and an apostrophe or geresh ending a Hebrew word.
+    A run spans from its first to its last strong opposite character;
+    neutrals between belong to it, neutrals at its edges to the paragraph.
+    Two things cling to the run they follow: a note call written right
+    after it, and an apostrophe or geresh ending a Hebrew word.
     """
-    strengths = [_strength(a, base) for a in atoms]
-    inside = [False] * len(atoms)
-    last_other = None
-    for index, strength in enumerate(strengths):
-        if strength == "base":
-            last_other = None
-        elif strength == "other":
-            start = index if last_other is None else last_other + 1
-            for covered in range(start, index + 1):
-                inside[covered] = True
-            last_other = index
-    _extend_clinging(atoms, inside, base)
-    return [(flag, [a for _, a in grp]) for flag, grp in groupby(zip(inside, atoms, strict=True), key=lambda p: p[0])]
+    runs: list[tuple[int, int]] = []
+    for match in _OTHER_RUN.finditer(codes):
+        end = _CLINGING.match(codes, match.end()).end()
+        if runs and runs[-1][1] == match.start():
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((match.start(), end))
+    return runs
 
 
-def _extend_clinging(atoms: list[_Atom], inside: list[bool], base: Lang) -> None:
-    for index in range(1, len(atoms)):
-        if inside[index] or not inside[index - 1]:
-            continue
-        piece = atoms[index].piece
-        clings = isinstance(piece, NoteRef) or (base == "en" and piece in _QUOTE_MARKS)
-        if clings:
-            inside[index] = True
+def _direction_groups(pieces: list[_Piece], runs: list[tuple[int, int]]) -> list[tuple[bool, list[_Piece]]]:
+    """The pieces cut at the edges of `runs`, grouped into (is_other, pieces)."""
+    edges = sorted({edge for run in runs for edge in run})
+    starts = {start for start, _ in runs}
+    cut: list[tuple[bool, _Piece]] = []
+    inside, position, next_edge = False, 0, 0
+    for piece in pieces:
+        length = 1 if isinstance(piece.content, NoteRef) else len(piece.content)
+        offset = 0
+        while offset < length:
+            while next_edge < len(edges) and edges[next_edge] <= position + offset:
+                inside = edges[next_edge] in starts
+                next_edge += 1
+            stop = edges[next_edge] - position if next_edge < len(edges) else length
+            stop = min(stop, length)
+            content = piece.content if isinstance(piece.content, NoteRef) else piece.content[offset:stop]
+            cut.append((inside, _Piece(content, piece.marks)))
+            offset = stop
+        position += length
+    return [(flag, [piece for _, piece in group]) for flag, group in groupby(cut, key=lambda pair: pair[0])]
 
 
-def _build(atoms: list[_Atom]) -> tuple[Inline, ...]:
-    """Rebuild nested inline markup from atoms that share outer marks."""
+def _build(pieces: list[_Piece]) -> tuple[Inline, ...]:
+    """Rebuild nested inline markup from pieces that share outer marks."""
     built: list[Inline] = []
-    for mark, group in groupby(atoms, key=lambda a: a.marks[0] if a.marks else None):
+    for mark, group in groupby(pieces, key=lambda p: p.marks[0] if p.marks else None):
         members = list(group)
         if mark is None:
             built.extend(_leaves(members))
         else:
-            inner = [_Atom(a.piece, a.marks[1:]) for a in members]
+            inner = [_Piece(p.content, p.marks[1:]) for p in members]
             built.append(Emphasis(_build(inner), strong=mark == "strong"))
     return tuple(built)
 
 
-def _leaves(atoms: list[_Atom]) -> list[Inline]:
+def _leaves(pieces: list[_Piece]) -> list[Inline]:
     leaves: list[Inline] = []
-    for is_note, group in groupby(atoms, key=lambda a: isinstance(a.piece, NoteRef)):
+    for is_note, group in groupby(pieces, key=lambda p: isinstance(p.content, NoteRef)):
         if is_note:
-            leaves.extend(a.piece for a in group)  # type: ignore[misc]
+            leaves.extend(p.content for p in group)  # type: ignore[misc]
         else:
-            leaves.append(Text("".join(a.piece for a in group)))  # type: ignore[misc]
+            leaves.append(Text("".join(p.content for p in group)))  # type: ignore[misc]
     return leaves
