@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,11 @@ SUPPORTED_WEASYPRINT = ("70.0",)
 WRAPPED_SIGNATURE = ("stream", "textbox", "text_overflow", "block_ellipsis", "matrix")
 _NOTHING = b"<</ActualText <FEFF0000>>>"  # U+0000: both engines skip the object
 _GLYPHS = b"<</ActualText ()>>"  # empty: PDFium falls back to the glyphs
+# Strongly right-to-left characters and the controls that open a right-to-left run. In a box whose
+# direction is ltr, Pango makes a right-to-left item only around one of these: without them the
+# line is WeasyPrint's to draw, and reading it out of Pango first would be wasted (most lines).
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF\u200F\u202B\u202E\u2067"
+                            "\U00010800-\U00010FFF\U0001E800-\U0001EFFF]")
 
 
 @dataclass(slots=True)
@@ -87,7 +93,7 @@ def install() -> None:
 
 def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     session = _SESSION.get()
-    if session is not None and _plain_line(textbox, text_overflow, block_ellipsis):
+    if session is not None and _may_be_right_to_left(textbox) and _plain_line(textbox, text_overflow, block_ellipsis):
         from weasyprint.text.ffi import pango
 
         pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
@@ -96,6 +102,10 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
             _draw(stream, line, matrix, session.book(line.font))
             return []  # no emoji: emoji fonts are left to WeasyPrint
     return _original(stream, textbox, text_overflow, block_ellipsis, matrix)
+
+
+def _may_be_right_to_left(textbox) -> bool:
+    return textbox.style["direction"] == "rtl" or _RIGHT_TO_LEFT.search(textbox.text) is not None
 
 
 def _plain_line(textbox, text_overflow: str, block_ellipsis: str) -> bool:

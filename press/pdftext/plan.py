@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 RLM = "\u200f"
 # Bidi classes PDFium lumps together with points ("weak"): a run of them
@@ -76,11 +77,13 @@ class Plan:
     raised: tuple[Raised, ...]
 
 
+@cache  # asked of every glyph's few characters: a few hundred distinct strings
 def is_point(text: str) -> bool:
     """A Hebrew point or accent (a combining mark) alone."""
     return bool(text) and all(unicodedata.category(c) == "Mn" for c in text)
 
 
+@cache
 def is_weak(text: str) -> bool:
     return bool(text) and all(unicodedata.bidirectional(c) in _WEAK_CLASSES for c in text)
 

@@ -130,14 +130,17 @@ def _letter_clusters(item, utf8: bytes) -> list[tuple[str, list[int]]]:
     from weasyprint.text.ffi import pango
 
     string, offset = item.glyphs, item.item.offset
-    clusters = [string.log_clusters[i] for i in range(string.num_glyphs)]
-    starts = sorted(set(clusters))
+    painted: dict[int, list[int]] = {}  # cluster start -> its painted glyphs, in visual order
+    for index in range(string.num_glyphs):
+        members = painted.setdefault(string.log_clusters[index], [])
+        if string.glyphs[index].glyph != pango.PANGO_GLYPH_EMPTY:
+            members.append(index)
+    starts = sorted(painted)
     ends = dict(zip(starts, [*starts[1:], item.item.length], strict=True))
     merged: list[tuple[str, list[int]]] = []
     for start in starts:
         chars = utf8[offset + start:offset + ends[start]].decode()
-        members = [i for i, c in enumerate(clusters)
-                   if c == start and string.glyphs[i].glyph != pango.PANGO_GLYPH_EMPTY]
+        members = painted[start]
         if merged and is_point(chars):
             chars, members = merged[-1][0] + chars, sorted(merged.pop()[1] + members)
         if members:
