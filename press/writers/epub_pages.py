@@ -21,6 +21,7 @@ before that word.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -166,7 +167,8 @@ class _Tracer:
         self.slugs = frozenset(chapter.slug for chapter in chapters)
         self.texts = {(c.slug, b.number, p.lang): plain_text(p.runs)
                       for c in chapters for b in c.blocks for p in b.paragraphs}
-        self.cursor: dict[tuple[str, int, str], int] = {}
+        self.significant: dict[tuple[str, int, str], _Significant] = {}
+        self.cursor: dict[tuple[str, int, str], int] = {}  # in the significant characters
         self.seen: set[str] = set()  # chapters whose blocks have begun
 
     def place(self, where: _Where, text: str) -> tuple[str, int | None, str | None, int] | None:
@@ -180,32 +182,60 @@ class _Tracer:
         model = self.texts.get(key)
         if model is None:
             return None
-        found = _match(model, self.cursor.get(key, 0), text)
+        if key not in self.significant:
+            self.significant[key] = _Significant.of(model)
+        significant = self.significant[key]
+        found = _match(significant.chars, self.cursor.get(key, 0), _significant(text))
         if found is None:
             return None  # a note call's number, or text the layout added
         start, end = found
         self.cursor[key] = end
-        return (where.chapter, where.block, where.lang, _word_start(model, start))
+        return (where.chapter, where.block, where.lang, _word_start(model, significant.positions[start]))
+
+
+class _SignificantTable(dict):
+    """A str.translate table for text matching: every character to one character, spaces, format
+    characters and marks to NUL (dropped), letters to lower case (where that is one character)."""
+
+    def __missing__(self, code_point: int) -> str:
+        char = chr(code_point)
+        lower = char.lower()
+        kept = "\0" if unicodedata.category(char) in _IGNORED else lower if len(lower) == 1 else char
+        self[code_point] = kept
+        return kept
+
+
+_SIGNIFICANT = _SignificantTable()
+_KEPT = re.compile("[^\0]")
+
+
+def _significant(text: str) -> str:
+    return text.translate(_SIGNIFICANT).replace("\0", "")
+
+
+@dataclass(frozen=True, slots=True)
+class _Significant:
+    """A model text's significant characters, and where each stands in it."""
+
+    chars: str
+    positions: tuple[int, ...]
+
+    @classmethod
+    def of(cls, model: str) -> _Significant:
+        marked = model.translate(_SIGNIFICANT)
+        return cls(marked.replace("\0", ""), tuple(found.start() for found in _KEPT.finditer(marked)))
 
 
 def _match(model: str, at: int, text: str) -> tuple[int, int] | None:
-    """(start, end) of `text` in `model` from `at`, ignoring spaces, format characters and marks.
+    """(start, end) of `text` in `model` from `at`, both in significant characters (_SIGNIFICANT).
 
     A hyphen the layout added at the end of a hyphenated line is allowed.
     """
-    significant = [c for c in text if unicodedata.category(c) not in _IGNORED]
-    start, position = None, at
-    for index, char in enumerate(significant):
-        while position < len(model) and unicodedata.category(model[position]) in _IGNORED:
-            position += 1
-        if position < len(model) and model[position].lower() == char.lower():
-            start = position if start is None else start
-            position += 1
-        elif index == len(significant) - 1 and unicodedata.category(char) == "Pd" and start is not None:
-            break
-        else:
-            return None
-    return None if start is None else (start, position)
+    if text and model.startswith(text, at):
+        return at, at + len(text)
+    if len(text) > 1 and unicodedata.category(text[-1]) == "Pd" and model.startswith(text[:-1], at):
+        return at, at + len(text) - 1
+    return None
 
 
 def _word_start(text: str, offset: int) -> int:
