@@ -1,13 +1,19 @@
 """One embedded program per font face in a PDF joined from pieces.
 
-Each piece of the parallel build embeds its own subset of each face.
-WeasyPrint subsets with HarfBuzz keeping the glyph ids (RETAIN_GIDS) and
-writes `/CIDToGIDMap` (Identity, or press.pdftext's map) per font
-dictionary, so a glyph id means the same glyph in every piece: the
-subsets of one face merge into one program holding every glyph any of
-them holds, which all their font dictionaries then share. Their widths,
-ToUnicode maps and CIDToGIDMaps stay their own. Deterministic: the
-programs merge in the order they appear in the book.
+Each piece of the parallel build embeds its own subset of each face, and
+the subsets cannot simply be merged glyph by glyph: WeasyPrint keeps the
+glyph ids of the glyphs a piece uses, but renumbers the components of a
+composite glyph that lie past the last of them (EB Garamond's "6" is a
+composite of "six.lf", three hundred ids further on), so the same id can
+hold another glyph in another piece. So each face is subset once more,
+from the font file itself, with every glyph any piece of the book uses,
+at its own id; all the face's font dictionaries then share that program.
+Their widths, ToUnicode maps and CIDToGIDMaps stay their own.
+
+Before a face's program replaces the pieces' own, every glyph each piece
+uses is checked against it (glyph header: contour count and bounding
+box): a face that cannot be matched to one of the book's font files, or
+that disagrees, keeps its pieces' programs (a larger file, the same book).
 """
 
 from __future__ import annotations
@@ -15,30 +21,38 @@ from __future__ import annotations
 import io
 import struct
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
-_MAXP_FIELDS = ("maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours", "maxZones",
-                "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs", "maxStackElements",
-                "maxSizeOfInstructions", "maxComponentElements", "maxComponentDepth")
+# What WeasyPrint 70 drops from the fonts it embeds (weasyprint/pdf/fonts.py).
+_DROPPED_TABLES = ["BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG "]
 
 
-def consolidate_fonts(pdf: Any) -> None:
-    """Give every font descriptor of one face the same merged FontFile2."""
+def consolidate_fonts(pdf: Any, faces: dict[str, Path]) -> None:
+    """Give every CIDFont of one face the same program, subset from the face's file.
+
+    `faces` maps a face's name as WeasyPrint writes it ("EB-Garamond-Bold") to its font file.
+    """
     import pikepdf
 
     groups: dict[str, list[Any]] = defaultdict(list)
     for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor" and "/FontFile2" in obj:
-            groups[_face(obj)].append(obj)
-    for descriptors in groups.values():
-        programs: dict[bytes, None] = {}
-        for descriptor in descriptors:
-            programs.setdefault(descriptor.FontFile2.read_bytes(), None)
-        merged = merge_programs(list(programs)) if len(programs) > 1 else next(iter(programs))
-        stream = pdf.make_stream(merged)
-        stream.Length1 = len(merged)
-        for descriptor in descriptors:
-            descriptor.FontFile2 = stream
+        if (isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/CIDFontType2"
+                and "/FontFile2" in obj.get("/FontDescriptor", {})):
+            groups[_face(obj.FontDescriptor)].append(obj)
+    for name, fonts in groups.items():
+        programs = {font.FontDescriptor.FontFile2.objgen: font.FontDescriptor.FontFile2 for font in fonts}
+        if len(programs) < 2 or name not in faces:
+            continue
+        used = [_used_glyphs(font) for font in fonts]
+        program = subset_face(faces[name], set().union(*used))
+        if not all(_agrees(program, font.FontDescriptor.FontFile2.read_bytes(), glyphs)
+                   for font, glyphs in zip(fonts, used, strict=True)):
+            continue
+        stream = pdf.make_stream(program)
+        stream.Length1 = len(program)
+        for font in fonts:
+            font.FontDescriptor.FontFile2 = stream
 
 
 def _face(descriptor: Any) -> str:
@@ -46,35 +60,59 @@ def _face(descriptor: Any) -> str:
     return str(descriptor.FontName).lstrip("/").split("+", 1)[-1]
 
 
-def merge_programs(programs: list[bytes]) -> bytes:
-    """One TrueType program with every glyph of `programs` (subsets of one font, same glyph ids)."""
-    from fontTools.ttLib import TTFont
-    from fontTools.ttLib.tables.DefaultTable import DefaultTable
+def _used_glyphs(font: Any) -> set[int]:
+    """The glyph ids a CIDFont shows: its codes (the keys of /W) through its CIDToGIDMap."""
+    import pikepdf
 
-    fonts = [TTFont(io.BytesIO(p), lazy=True, recalcBBoxes=False, recalcTimestamp=False) for p in programs]
-    glyphs = [_glyphs(font) for font in fonts]
-    base = max(range(len(fonts)), key=lambda i: (len(glyphs[i]), -i))
-    count = len(glyphs[base])
-    data, offsets = bytearray(), [0]
-    for gid in range(count):
-        found = next((g[gid] for g in [glyphs[base], *glyphs] if gid < len(g) and g[gid]), b"")
-        data += found + b"\0" * (-len(found) % 4)
-        offsets.append(len(data))
-    font = fonts[base]
-    font["head"].indexToLocFormat = 1
-    for field in _MAXP_FIELDS:
-        if hasattr(font["maxp"], field):
-            setattr(font["maxp"], field, max(getattr(f["maxp"], field, 0) for f in fonts))
-    # Raw tables: written as they are, never recompiled from glyph objects.
-    font["glyf"], font["loca"] = DefaultTable("glyf"), DefaultTable("loca")
-    font["glyf"].data, font["loca"].data = bytes(data), struct.pack(f">{len(offsets)}L", *offsets)
+    codes: set[int] = set()
+    widths = list(font.get("/W", []))
+    index = 0
+    while index < len(widths):
+        first = int(widths[index])
+        if isinstance(widths[index + 1], pikepdf.Array):
+            codes.update(range(first, first + len(widths[index + 1])))
+            index += 2
+        else:
+            codes.update(range(first, int(widths[index + 1]) + 1))
+            index += 3
+    mapping = font.get("/CIDToGIDMap")
+    if isinstance(mapping, pikepdf.Stream):
+        table = mapping.read_bytes()
+        return {int.from_bytes(table[2 * code:2 * code + 2], "big") for code in codes if 2 * code + 2 <= len(table)}
+    return codes
+
+
+def subset_face(path: Path, glyphs: set[int]) -> bytes:
+    """The font at `path` with only `glyphs` (and the components they are made of), each at its own id;
+    no hinting and the tables WeasyPrint drops dropped, as WeasyPrint embeds it."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False)
+    options = subset.Options(retain_gids=True, passthrough_tables=True, hinting=False, desubroutinize=True,
+                             notdef_outline=False, glyph_names=False, ignore_missing_glyphs=True,
+                             recalc_timestamp=False, recalc_bounds=False)
+    options.drop_tables += _DROPPED_TABLES
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=sorted(glyphs | {0}))
+    subsetter.subset(font)
     out = io.BytesIO()
     font.save(out, reorderTables=False)
     return out.getvalue()
 
 
-def _glyphs(font: Any) -> list[bytes]:
-    """Each glyph's bytes, by glyph id (b"" for an empty glyph), read from glyf and loca directly."""
+def _agrees(program: bytes, own: bytes, glyphs: set[int]) -> bool:
+    """Every glyph of `glyphs` has the same header (contours, bounding box) in `program` as in `own`."""
+    new, old = _glyph_headers(program), _glyph_headers(own)
+    return all(gid < len(new) and gid < len(old) and new[gid] == old[gid] for gid in glyphs)
+
+
+def _glyph_headers(program: bytes) -> list[bytes]:
+    """Each glyph's first ten bytes (contour count and bounding box; b"" when empty), by glyph id,
+    read from glyf and loca directly."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(program), lazy=True)
     head, maxp = font.reader["head"], font.reader["maxp"]
     long_offsets = struct.unpack(">h", head[50:52])[0] == 1
     count = struct.unpack(">H", maxp[4:6])[0]
@@ -83,5 +121,15 @@ def _glyphs(font: Any) -> list[bytes]:
         offsets = struct.unpack(f">{count + 1}L", loca[:4 * (count + 1)])
     else:
         offsets = [2 * o for o in struct.unpack(f">{count + 1}H", loca[:2 * (count + 1)])]
-    return [bytes(glyf[offsets[i]:offsets[i + 1]]) for i in range(count)]
+    return [bytes(glyf[offsets[i]:min(offsets[i + 1], offsets[i] + 10)]) for i in range(count)]
 
+
+def face_names(faces: Any) -> dict[str, Path]:
+    """The book's font files by the name WeasyPrint gives their faces in a PDF: the family, then
+    "Bold" and "Italic" as Pango describes a weight of 700 and an italic style, spaces as hyphens."""
+    names = {}
+    for face in faces:
+        words = [face.family, *(["Bold"] if face.weight == 700 else []),
+                 *(["Italic"] if face.style == "italic" else [])]
+        names[" ".join(words).replace(" ", "-")] = face.path
+    return names

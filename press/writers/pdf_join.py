@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from press.writers.pdf_fonts import consolidate_fonts
+from press.fonts import ensure_static_fonts
+from press.writers.pdf_fonts import consolidate_fonts, face_names
 
 _FURNITURE = "/PressFurniture"
 
@@ -59,7 +60,7 @@ def join(front: bytes, blank: bytes, pieces: list[JoinPiece], target: Path) -> i
         _keep_front_destinations(book, destinations)
         _write_destinations(book, destinations)
         _write_outline(book, outline)
-        consolidate_fonts(book)
+        consolidate_fonts(book, face_names(ensure_static_fonts()))
         book.save(target, deterministic_id=True, compress_streams=True,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return len(book.pages)
