@@ -146,6 +146,7 @@ def test_hebrew_led_book_with_hebrew_folios_in_parallel(tmp_path: Path, seed_cha
     run_build("pdf", "--source", str(source), "--out", str(tmp_path / "out"), cache=tmp_path / "cache")
     reference = reference_pdf(source, tmp_path / "reference.pdf")
     assert words(page_texts(tmp_path / "out" / "book.pdf")) == words(page_texts(reference))
+    assert drawn_glyphs(tmp_path / "out" / "book.pdf") == drawn_glyphs(reference)
 
 
 def test_facing_layout_cannot_be_one_html_document(tmp_path: Path, seed_chapter: Path) -> None:
@@ -172,3 +173,73 @@ def test_folios_of_a_batch_of_chapters_are_those_of_one_document_per_chapter() -
     assert [labels for _, labels in ranges] == alone == [["1", "2", "3"], ["5", "6"], ["7"]]
     with pikepdf.open(io.BytesIO(pdf)) as document:
         assert len(document.pages) == 7
+
+
+def drawn_glyphs(pdf: Path) -> list[list[tuple[str, tuple[float, ...]]]]:
+    """Each page's characters with their glyphs' boxes (PDFium, to 1/100 pt): a wrong glyph, or one
+    placed elsewhere, changes its box."""
+    import pypdfium2 as pdfium
+
+    pages = []
+    for page in pdfium.PdfDocument(pdf):
+        text = page.get_textpage()
+        pages.append([(text.get_text_range(i, 1), tuple(round(v, 2) for v in text.get_charbox(i)))
+                      for i in range(text.count_chars())])
+    return pages
+
+
+def test_every_glyph_is_drawn_where_the_single_pass_draws_it(book) -> None:
+    """Stamped folios, and glyphs whose font programs were merged from many pieces (EB Garamond's
+    figures are composites of glyphs far past them), against the book laid out in one process."""
+    parallel, reference = drawn_glyphs(book["pdf"]), drawn_glyphs(book["reference"])
+    assert sum(len(page) for page in reference) > 5000
+    assert parallel == reference
+
+
+@pytest.mark.parametrize("primary", ["en", "he"])
+def test_stamped_folios_equal_laid_out_folios_across_digit_counts(tmp_path: Path, seed_chapter: Path,
+                                                                  primary: str) -> None:
+    """Folios stamped from samples (press/writers/folio_stamps.py) against the same folios laid out by
+    WeasyPrint, glyph for glyph, on both sides and at every change in the number of digits."""
+    import pypdfium2 as pdfium
+
+    from press.diagnostics import Reporter
+    from press.readers import read_book
+    from press.writers import folio_stamps, pdf_worker
+
+    pdf_worker.start(read_book(make_book(tmp_path, seed_chapter, primary=primary), Reporter()))
+    runs = ((1, ("chapter",) * 3), (7, ("chapter",) * 6), (97, ("chapter",) * 6), (999, ("chapter",) * 4))
+    pdf, meta = pdf_worker.lay_out_folio_samples(("chapter",), (1, 2, 3, 4))
+    samples = folio_stamps.Samples.read(pdf, tuple(folio_stamps.SamplePage(*page) for page in meta["pages"]),
+                                        tuple(meta["figures"]), str)
+    assert samples is not None, "EB Garamond's figures are tabular: arabic folios can be stamped"
+    stamped, stamped_ranges = folio_stamps.stamp(samples, runs, str)
+    laid, laid_ranges = pdf_worker.lay_out_furniture(runs)
+    assert [labels for _, labels in stamped_ranges] == [labels for _, labels in laid_ranges]
+    assert stamped_ranges[-1][1] == ["999", "1000", "1001", "1002"]
+
+    def glyphs(document: pdfium.PdfDocument, index: int) -> list[tuple[str, tuple[float, ...]]]:
+        text = document[index].get_textpage()
+        return [(text.get_text_range(i, 1), tuple(round(v, 3) for v in text.get_charbox(i)))
+                for i in range(text.count_chars())]
+
+    stamped_pdf, laid_pdf = pdfium.PdfDocument(stamped), pdfium.PdfDocument(laid)
+    for (stamped_at, labels), (laid_at, _) in zip(stamped_ranges, laid_ranges, strict=True):
+        for offset, label in enumerate(labels):
+            drawn = glyphs(stamped_pdf, stamped_at + offset)
+            assert "".join(char for char, _ in drawn) == label
+            assert drawn == glyphs(laid_pdf, laid_at + offset), f"folio {label}"
+
+
+def test_hebrew_folios_are_not_stamped() -> None:
+    """Hebrew numerals are neither one width nor one code a character: they are laid out page by page."""
+    from press.diagnostics import Reporter
+    from press.hebrew import hebrew_numeral
+    from press.readers import read_book
+    from press.writers import folio_stamps, pdf_worker
+
+    pdf_worker.start(read_book(PROJECT / "source", Reporter()))
+    pdf, meta = pdf_worker.lay_out_folio_samples(("chapter",), (1, 2))
+    pages = tuple(folio_stamps.SamplePage(*page) for page in meta["pages"])
+    assert folio_stamps.Samples.read(pdf, pages, tuple(meta["figures"]), str) is not None
+    assert folio_stamps.Samples.read(pdf, pages, tuple(meta["figures"]), hebrew_numeral) is None

@@ -7,12 +7,15 @@
    not laid out at all.
 2. With every chapter's page count known, the folios follow: a blank page
    before a chapter that would open on a verso, the first folio of each
-   chapter, the contents. The furniture (the folios, by the @page names of
-   the pages) of runs of consecutive chapters, one document per run, and
-   the front matter are laid out, again in the pool, and cached per
-   chapter as a page range of its run: a chapter's furniture depends only
-   on its first folio and its pages' names, so after an edit that keeps
-   the page count it is found in the cache.
+   chapter, the contents. The front matter and a few folio samples are
+   laid out in the pool; every page's folio is stamped from its sample
+   (press/writers/folio_stamps.py), or, where stamping cannot reproduce
+   the folio (a Hebrew or proportional one), laid out as "furniture"
+   pages by the @page names of the pages, one document per run of
+   consecutive chapters. The folios are cached per chapter as a page range
+   of the PDF they were made in: a chapter's folios depend only on its
+   first folio and its pages' names, so after an edit that keeps the page
+   count they are found in the cache.
 3. pikepdf joins the pieces into one book (press/writers/pdf_join.py).
 
 No chapter is ever laid out twice to fix its folios.
@@ -32,7 +35,7 @@ from typing import Any
 from press.buildcache import BuildCache, digest, environment
 from press.model import Book
 from press.progress import Progress, note
-from press.writers import pdf_finish, pdf_worker
+from press.writers import folio_stamps, pdf_finish, pdf_worker
 from press.writers.base import atomic_path
 from press.writers.pdf_join import JoinPiece, join
 from press.writers.pdf_worker import ChapterPiece
@@ -215,23 +218,61 @@ class _Build:
         titles = [(chapter.slug, chapter.title, chapter.title_he) for chapter in self.book.chapters]
         front_key = digest(self.environment, "front", repr(contents), repr(titles))
         blank_key = digest(self.environment, "blank")
-        # The front matter first: the longest task (its contents grow with the book), the batches after.
+        # The front matter first: the longest task (its contents grow with the book).
         tasks: dict[str, tuple[Any, ...]] = {front_key: (pdf_worker.lay_out_front, contents),
                                              blank_key: (pdf_worker.lay_out_blank,)}
-        runs: dict[str, list[int]] = {}
-        for run in self._batches(missing, pieces):
-            batch_key = digest(self.environment, "furniture-batch", *(keys[i] for i in run))
-            runs[batch_key] = run
-            tasks[batch_key] = (pdf_worker.lay_out_furniture,
-                                tuple((places[i].first_folio, pieces[i].names) for i in run))
+        runs = {digest(self.environment, "folio-stamps", *(keys[i] for i in missing)): missing} if missing else {}
+        samples_task = self._samples_task(missing, pieces, places)
+        if samples_task is not None:
+            tasks[samples_task[0]] = samples_task[1]
         results = self._run(tasks)
+        laid = sum(1 for key in tasks if key not in self._found_before)
+        samples = None if samples_task is None else self._samples(results[samples_task[0]])
+        if samples is not None:
+            for batch_key, run in runs.items():
+                results[batch_key] = folio_stamps.stamp(samples, self._run_of(run, pieces, places), self._label)
+                self.cache.put(batch_key, results[batch_key][0])
+        else:  # folios that cannot be stamped: each page laid out, in batches of runs of chapters
+            runs = {digest(self.environment, "furniture-batch", *(keys[i] for i in run)): run
+                    for run in self._batches(missing, pieces)}
+            batches = self._run({key: (pdf_worker.lay_out_furniture, self._run_of(run, pieces, places))
+                                 for key, run in runs.items()})
+            laid += sum(1 for key in batches if key not in self._found_before)
+            results.update(batches)
         for batch_key, run in runs.items():
             pdf, ranges = results[batch_key]
             for index, (offset, labels) in zip(run, ranges, strict=True):
                 furniture[index] = Furniture(pdf, offset, labels)
                 self.cache.put_json(keys[index], {"batch": batch_key, "offset": offset, "labels": labels})
-        laid = sum(1 for key in tasks if key not in self._found_before)
         return [furniture[i] for i in range(len(pieces))], results[front_key], results[blank_key][0], laid
+
+    @staticmethod
+    def _run_of(run: list[int], pieces: list[ChapterPiece], places: list[Placement]
+                ) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        return tuple((places[i].first_folio, pieces[i].names) for i in run)
+
+    def _samples_task(self, missing: list[int], pieces: list[ChapterPiece], places: list[Placement]
+                      ) -> tuple[str, tuple[Any, ...]] | None:
+        """The task laying out the folio samples the missing chapters' folios are stamped from."""
+        if not missing:
+            return None
+        names = tuple(sorted({name for i in missing for name in pieces[i].names}))
+        last = max(places[i].first_folio + pieces[i].pages - 1 for i in missing)
+        digit_counts = tuple(range(1, len(str(last)) + 1))
+        return (digest(self.environment, "folio-samples", *names, *map(str, digit_counts)),
+                (pdf_worker.lay_out_folio_samples, names, digit_counts))
+
+    def _samples(self, result: tuple[bytes, Any]) -> folio_stamps.Samples | None:
+        pdf, meta = result
+        if not pdf:
+            return None
+        pages = tuple(folio_stamps.SamplePage(*page) for page in meta["pages"])
+        return folio_stamps.Samples.read(pdf, pages, tuple(meta["figures"]), self._label)
+
+    def _label(self, folio: int) -> str:
+        from press.writers.pdf import FOLIO_STYLES
+
+        return FOLIO_STYLES[self.book.settings.print.folio][1](folio)
 
     def _batches(self, missing: list[int], pieces: list[ChapterPiece]) -> list[list[int]]:
         """The chapters whose folios are to be laid out, as runs of consecutive chapters of about

@@ -18,7 +18,7 @@ from typing import Any
 
 from press.model import Book
 from press.render import render
-from press.writers import pdf_finish, print_layout
+from press.writers import folio_stamps, pdf_finish, print_layout
 from press.writers.epub_pages import Place, folio, trace_pages
 
 _STATE: dict[str, Any] = {}
@@ -95,6 +95,40 @@ def lay_out_furniture(chapters: tuple[tuple[int, tuple[str, ...]], ...]
     return _write(document.pages, document), [
         (offset, labels[offset:offset + len(chapter_names)])
         for offset, (_, chapter_names) in zip(offsets, chapters, strict=True)]
+
+
+def lay_out_folio_samples(names: tuple[str, ...], digit_counts: tuple[int, ...]) -> tuple[bytes, dict]:
+    """The samples folios are stamped from (press/writers/folio_stamps.py): for each digit count, one
+    document of a figures page and two pages (even and odd folio) of each page name, joined into one
+    PDF. Returns it and, JSON-ready, each sample's (page index, name, folio) and the figures pages."""
+    import io
+
+    import pikepdf
+
+    parts = _parts(folios=True)
+    samples: list[tuple[int, str, int]] = []
+    figures: list[int] = []
+    laid: list[Any] = []  # pikepdf copies pages lazily: each stays open until the join is saved
+    with pikepdf.new() as joined:
+        try:
+            for digits in digit_counts:
+                pages = folio_stamps.sample_names(names, digits)
+                if pages is None:
+                    return b"", {"pages": [], "figures": []}  # not stampable: the folios are laid out
+                html = render(parts.layout.edition, "furniture.html", book=parts.book, figures=True,
+                              names=[names[0], *(name for name, _ in pages)],
+                              first_folio=folio_stamps.first_sample_folio(digits))
+                document = parts.document(html)
+                laid.append(pikepdf.open(io.BytesIO(_write(document.pages, document))))
+                figures.append(len(joined.pages))
+                joined.pages.extend(laid[-1].pages)
+                samples.extend((figures[-1] + 1 + n, name, folio) for n, (name, folio) in enumerate(pages))
+            out = io.BytesIO()
+            joined.save(out, deterministic_id=True)
+        finally:
+            for pdf in laid:
+                pdf.close()
+    return out.getvalue(), {"pages": samples, "figures": figures}
 
 
 def lay_out_front(contents: tuple[tuple[int, str], ...]) -> tuple[bytes, int]:
