@@ -46,7 +46,8 @@ def consolidate_fonts(pdf: Any, faces: dict[str, Path]) -> None:
             continue
         used = [_used_glyphs(font) for font in fonts]
         program = subset_face(faces[name], set().union(*used))
-        if not all(_agrees(program, font.FontDescriptor.FontFile2.read_bytes(), glyphs)
+        headers = _glyph_headers(program)
+        if not all(_agrees(headers, font.FontDescriptor.FontFile2.read_bytes(), glyphs)
                    for font, glyphs in zip(fonts, used, strict=True)):
             continue
         stream = pdf.make_stream(program)
@@ -88,7 +89,10 @@ def subset_face(path: Path, glyphs: set[int]) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(path), recalcTimestamp=False, recalcBBoxes=False)
+    font = TTFont(str(path), lazy=True, recalcTimestamp=False, recalcBBoxes=False)
+    for tag in _DROPPED_TABLES:  # before the subsetter reads them (GSUB and GPOS: most of its time)
+        if tag in font:
+            del font[tag]
     options = subset.Options(retain_gids=True, passthrough_tables=True, hinting=False, desubroutinize=True,
                              notdef_outline=False, glyph_names=False, ignore_missing_glyphs=True,
                              recalc_timestamp=False, recalc_bounds=False)
@@ -101,15 +105,15 @@ def subset_face(path: Path, glyphs: set[int]) -> bytes:
     return out.getvalue()
 
 
-def _agrees(program: bytes, own: bytes, glyphs: set[int]) -> bool:
-    """Every glyph of `glyphs` has the same header (contours, bounding box) in `program` as in `own`."""
-    new, old = _glyph_headers(program), _glyph_headers(own)
-    return all(gid < len(new) and gid < len(old) and new[gid] == old[gid] for gid in glyphs)
+def _agrees(headers: list[bytes], own: bytes, glyphs: set[int]) -> bool:
+    """Every glyph of `glyphs` has the same header in `own` as in `headers` (_glyph_headers)."""
+    old = _glyph_headers(own, glyphs)
+    return all(gid < len(headers) and headers[gid] == old.get(gid) for gid in glyphs)
 
 
-def _glyph_headers(program: bytes) -> list[bytes]:
-    """Each glyph's first ten bytes (contour count and bounding box; b"" when empty), by glyph id,
-    read from glyf and loca directly."""
+def _glyph_headers(program: bytes, glyphs: set[int] | None = None) -> Any:
+    """Glyphs' first ten bytes (contour count and bounding box; b"" when empty), read from glyf and
+    loca directly: a list by glyph id, or a dict of `glyphs` only."""
     from fontTools.ttLib import TTFont
 
     font = TTFont(io.BytesIO(program), lazy=True)
@@ -121,7 +125,13 @@ def _glyph_headers(program: bytes) -> list[bytes]:
         offsets = struct.unpack(f">{count + 1}L", loca[:4 * (count + 1)])
     else:
         offsets = [2 * o for o in struct.unpack(f">{count + 1}H", loca[:2 * (count + 1)])]
-    return [bytes(glyf[offsets[i]:min(offsets[i + 1], offsets[i] + 10)]) for i in range(count)]
+
+    def header(gid: int) -> bytes:
+        return bytes(glyf[offsets[gid]:min(offsets[gid + 1], offsets[gid] + 10)])
+
+    if glyphs is None:
+        return [header(gid) for gid in range(count)]
+    return {gid: header(gid) for gid in glyphs if gid < count}
 
 
 def face_names(faces: Any) -> dict[str, Path]:
