@@ -1,13 +1,12 @@
 """One book.pdf from the pieces of the parallel build, with pikepdf.
 
-The front matter's PDF is the base (its metadata, catalogue and PDF
-variant are the book's). Each chapter's pages are appended, each with its
-furniture page (the folio) drawn over it as a form XObject; a blank page
-goes before a chapter that would open on a verso. Then what WeasyPrint
-would have made of one document is rebuilt across the pieces: one tree of
-named destinations (the paragraph anchors, and the chapters the contents
-link to), one outline, and one embedded program per font face
-(press/writers/pdf_fonts.py).
+Each chapter's pages are appended, each with its furniture page (the
+folio) drawn over it as a form XObject; a blank page goes before a chapter
+that would open on a verso; the front matter's pages go first. Then what
+WeasyPrint would have made of one document is rebuilt across the pieces:
+one tree of named destinations (the paragraph anchors, and the chapters
+the contents link to), one outline, and one embedded program per font face
+(press/writers/pdf_fonts.py). See BookJoin for the order of the work.
 """
 
 from __future__ import annotations
@@ -31,42 +30,78 @@ class JoinPiece:
     blank_before: bool  # the chapter would open on a verso
 
 
-def join(front: bytes, blank: bytes, pieces: list[JoinPiece], target: Path) -> int:
-    """Write the book to `target`; return its page count."""
-    import pikepdf
+class BookJoin:
+    """The book, joined in two steps so that the body can be joined while the front matter, which
+    waits for every chapter's first folio, is still being laid out:
 
-    opened: list[Any] = []  # pikepdf copies lazily: sources stay open until the book is saved
+    - `BookJoin(blank, pieces)` appends every chapter (its folios drawn over it) and blank page to a
+      book whose catalogue and metadata are the first chapter's (every piece is written from
+      book.html's head, with the same finishing: the same as the front matter's);
+    - `finish(front, target)` puts the front matter's pages first and rebuilds what WeasyPrint would
+      have made of one document: the named destinations, the outline, one program per font face.
+    """
 
-    def open_pdf(data: bytes) -> Any:
-        opened.append(pikepdf.open(io.BytesIO(data)))
-        return opened[-1]
+    def __init__(self, blank: bytes, pieces: list[JoinPiece]) -> None:
+        if not pieces:
+            raise ValueError("a book has at least one chapter")
+        self._opened: list[Any] = []  # pikepdf copies lazily: sources stay open until the book is saved
+        self.book = self._open(pieces[0].body)
+        try:
+            del self.book.pages[:]  # only its catalogue is kept: every chapter is appended the same way
+            self.destinations: dict[str, Any] = {}
+            self.outline: list[tuple[Any, Any]] = []
+            furniture: dict[int, Any] = {}  # a batch of folios is opened once for all its chapters
+            for piece in pieces:
+                if piece.blank_before:  # a page object goes into a book once: a fresh copy each time
+                    self.book.pages.append(self._open(blank).pages[0])
+                if id(piece.furniture) not in furniture:
+                    furniture[id(piece.furniture)] = self._open(piece.furniture)
+                _append(self.book, self._open(piece.body), furniture[id(piece.furniture)].pages,
+                        piece.furniture_first, self.destinations, self.outline)
+        except BaseException:
+            self.close()
+            raise
 
-    furniture: dict[int, Any] = {}  # a batch of folios is opened once for all its chapters
+    def finish(self, front: bytes, target: Path) -> int:
+        """Write the book, `front` first, to `target`; return its page count."""
+        import pikepdf
 
-    def open_furniture(data: bytes) -> Any:
-        if id(data) not in furniture:
-            furniture[id(data)] = open_pdf(data)
-        return furniture[id(data)]
+        try:
+            front_pdf = self._open(front)
+            pages: dict[tuple[int, int], Any] = {}
+            for index, page in enumerate(front_pdf.pages):
+                self.book.pages.insert(index, page)
+                pages[page.obj.objgen] = self.book.pages[index].obj
+            # The front matter's own anchors; its placeholders for the chapters give way to the chapters.
+            for name, destination in _destinations(front_pdf).items():
+                if name not in self.destinations:
+                    self.destinations[name] = _moved(destination, pages)
+            with front_pdf.open_outline() as front_outline:
+                outline = [_copy_item(item, pages) for item in front_outline.root] + self.outline
+            _write_destinations(self.book, self.destinations)
+            _write_outline(self.book, outline)
+            consolidate_fonts(self.book, face_names(ensure_static_fonts()))
+            self.book.save(target, deterministic_id=True, compress_streams=True,
+                           object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            return len(self.book.pages)
+        finally:
+            self.close()
 
-    book = open_pdf(front)
-    try:
-        destinations: dict[str, Any] = {}
-        outline: list[tuple[Any, Any]] = []
-        for piece in pieces:
-            if piece.blank_before:  # a page object goes into a book once: a fresh copy each time
-                book.pages.append(open_pdf(blank).pages[0])
-            folios = open_furniture(piece.furniture).pages
-            _append(book, open_pdf(piece.body), folios, piece.furniture_first, destinations, outline)
-        _keep_front_destinations(book, destinations)
-        _write_destinations(book, destinations)
-        _write_outline(book, outline)
-        consolidate_fonts(book, face_names(ensure_static_fonts()))
-        book.save(target, deterministic_id=True, compress_streams=True,
-                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return len(book.pages)
-    finally:
-        for pdf in reversed(opened):
+    def close(self) -> None:
+        for pdf in reversed(self._opened):
             pdf.close()
+        self._opened.clear()
+
+    def _open(self, data: bytes) -> Any:
+        import pikepdf
+
+        self._opened.append(pikepdf.open(io.BytesIO(data)))
+        return self._opened[-1]
+
+
+def join(front: bytes, blank: bytes, pieces: list[JoinPiece], target: Path) -> int:
+    """Write the book to `target` in one go; return its page count."""
+    return BookJoin(blank, pieces).finish(front, target)
 
 
 def _append(book: Any, body: Any, folios: Any, first: int, destinations: dict[str, Any], outline: list) -> None:
@@ -124,12 +159,6 @@ def _destinations(pdf: Any) -> dict[str, Any]:
     if names is None or "/Dests" not in names:
         return {}
     return dict(pikepdf.NameTree(names.Dests).items())
-
-
-def _keep_front_destinations(book: Any, destinations: dict[str, Any]) -> None:
-    """The front matter's own anchors; its placeholders for the chapters give way to the chapters."""
-    for name, destination in _destinations(book).items():
-        destinations.setdefault(name, destination)
 
 
 def _write_destinations(book: Any, destinations: dict[str, Any]) -> None:
