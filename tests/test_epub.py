@@ -676,3 +676,22 @@ def test_epubcheck_reports_no_error_and_no_warning(request: pytest.FixtureReques
     assert not problems, "\n".join(problems)
     assert (report["checker"]["nFatal"], report["checker"]["nError"], report["checker"]["nWarning"]) == (0, 0, 0)
     assert status == 0, stderr
+
+
+def test_font_subsets_started_before_rendering_are_made_again_for_a_character_a_template_adds() -> None:
+    """The EPUB's subsets start from the model's characters (press/writers/epub_fonts.py, Subsetting):
+    a character only the rendered documents have must still be in the fonts."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from press.fonts import ensure_static_fonts
+    from press.writers.epub_fonts import Subsetting, background_pool
+
+    face = next(face for face in ensure_static_fonts() if face.family == "EB Garamond")
+    with background_pool(2) as pool:
+        [exact] = Subsetting(pool, (face,), "abc").result("ab")
+        [again] = Subsetting(pool, (face,), "abc").result("abcd")
+    assert {"a", "b", "c"} <= {chr(c) for c in TTFont(io.BytesIO(exact.data)).getBestCmap()}
+    assert "d" not in {chr(c) for c in TTFont(io.BytesIO(exact.data)).getBestCmap()}
+    assert "d" in {chr(c) for c in TTFont(io.BytesIO(again.data)).getBestCmap()}

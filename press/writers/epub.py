@@ -28,7 +28,7 @@ from press.model import DIRECTION, Book, Chapter, Lang, note_refs
 from press.render import render
 from press.writers.base import atomic_path
 from press.writers.epub_cover import COVER_FILE, cover_image
-from press.writers.epub_fonts import font_url, subset_fonts, used_characters
+from press.writers.epub_fonts import Subsetting, background_pool, font_url, model_characters, used_characters
 from press.writers.epub_package import (
     CSS_FILE,
     NAV_FILE,
@@ -81,9 +81,14 @@ class EpubWriter:
     def write(self, book: Book, out_dir: Path, reporter: Reporter) -> list[Path]:
         check_coverage(book)
         faces = ensure_static_fonts()
-        rendered = render_book(book, faces, page_starts(book))
-        fonts = subset_fonts(faces, used_characters([d.body for d in rendered.documents] + [rendered.nav]))
-        cover = cover_image(book, reading_order(book, book.title, book.title_he))
+        # The font subsets and the cover take most of the time and need no rendered document: they
+        # are made in the background while the book is rendered.
+        with background_pool(len(faces) + 1) as pool:
+            subsetting = Subsetting(pool, faces, model_characters(book))
+            cover_job = pool.submit(cover_image, book, reading_order(book, book.title, book.title_he))
+            rendered = render_book(book, faces, page_starts(book))
+            fonts = subsetting.result(used_characters([d.body for d in rendered.documents] + [rendered.nav]))
+            cover = cover_job.result()
         when = build_time()
         package = build_package(book, rendered.documents, rendered.css, fonts, cover, when)
         raw = io.BytesIO()

@@ -15,8 +15,10 @@ the bytes depend on the characters alone.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, is_dataclass
 from posixpath import relpath
 
 from press.fonts import Face
@@ -59,19 +61,74 @@ def used_characters(documents: Iterable[str]) -> str:
     return "".join(sorted(found))
 
 
-def subset_fonts(faces: Iterable[Face], characters: str) -> tuple[FontFile, ...]:
-    """Every face subset, on all cores: fontTools takes most of a second per face, whatever the book's length."""
+@contextmanager
+def background_pool(tasks: int) -> Iterator[Executor]:
+    """Worker processes for the EPUB's slow, independent steps (font subsets, the cover)."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
 
-    faces = tuple(faces)
-    jobs = min(len(faces), os.cpu_count() or 1)
+    jobs = min(tasks, os.cpu_count() or 1)
     if jobs < 2 or os.name != "posix":
-        return tuple(FontFile(face, subset_face(face, characters)) for face in faces)
+        yield _InProcess()
+        return
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        programs = pool.map(subset_face, faces, [characters] * len(faces))  # in order: deterministic
-        return tuple(FontFile(face, program) for face, program in zip(faces, programs, strict=True))
+        yield pool
+
+
+# What the templates add to the model's text, as far as known: ASCII, line breaks, the middle dot
+# between a title's two languages, and the Hebrew letters and geresh of Hebrew page numbers.
+_TEMPLATE_CHARACTERS = "".join(map(chr, range(0x20, 0x7F))) + "\n\u00b7" + "".join(
+    map(chr, range(0x05D0, 0x05EB))) + "\u05f3\u05f4"
+
+
+class Subsetting:
+    """The faces subset in the background, from characters known before the documents are rendered
+    (`model_characters`): started early, the subsets are made while the book is rendered.
+    `result(used)` gives them when they hold every character the rendered documents use, and
+    otherwise subsets again with both sets (the same characters always give the same bytes)."""
+
+    def __init__(self, pool: Executor, faces: Iterable[Face], characters: str) -> None:
+        self.pool, self.faces, self.characters = pool, tuple(faces), characters
+        self.futures = [pool.submit(subset_face, face, characters) for face in self.faces]
+
+    def result(self, used: str) -> tuple[FontFile, ...]:
+        if not set(used) <= set(self.characters):
+            for future in self.futures:
+                future.cancel()
+            wanted = "".join(sorted(set(self.characters) | set(used)))
+            self.futures = [self.pool.submit(subset_face, face, wanted) for face in self.faces]
+        return tuple(FontFile(face, future.result()) for face, future in zip(self.faces, self.futures, strict=True))
+
+
+def model_characters(book: object) -> str:
+    """Every character of the book's model (its texts and metadata) and of _TEMPLATE_CHARACTERS,
+    sorted: what the rendered documents use, unless a template adds another (Subsetting checks)."""
+    found = set(_TEMPLATE_CHARACTERS)
+    stack = [book]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            found.update(value)
+        elif is_dataclass(value) and not isinstance(value, type):
+            stack.extend(getattr(value, item.name) for item in fields(value))
+        elif isinstance(value, tuple | list | frozenset | set):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+    return "".join(sorted(found))
+
+
+class _InProcess(Executor):
+    """Runs each task at once in this process (one core)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[override]
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as failure:  # handed to the caller through the future
+            future.set_exception(failure)
+        return future
 
 
 def subset_face(face: Face, characters: str) -> bytes:

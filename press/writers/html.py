@@ -18,7 +18,8 @@ from press.model import Book
 from press.render import render
 from press.writers import print_layout
 from press.writers.base import atomic_path
-from press.writers.pdf import FOLIO_STYLES, BookPdfWriter
+from press.writers.pdf import BookPdfWriter
+from press.writers.print_layout import FOLIO_STYLES
 
 FONTS = "fonts"
 

@@ -29,15 +29,13 @@ from typing import Any
 
 from press.diagnostics import BuildError, Diagnostic, Reporter
 from press.fonts import check_coverage
-from press.hebrew import hebrew_numeral
 from press.model import Book, Chapter
 from press.render import render
 from press.writers import pdf_finish, print_layout, spreads
 from press.writers.layout import lay_out, stylesheet
-from press.writers.print_layout import PrintLayout
+from press.writers.print_layout import FOLIO_STYLES, PrintLayout
 
 # [print] folio -> (CSS counter style, how the contents print a number)
-FOLIO_STYLES = {"arabic": ("decimal", str), "hebrew": ("hebrew", hebrew_numeral)}
 
 # The book's paths of the current process, by book: `build.py` (all) lets
 # the booklet impose the book.pdf it has just written instead of laying

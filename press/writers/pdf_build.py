@@ -223,7 +223,7 @@ class _Build:
 
     def furniture_and_front(self, pieces: list[ChapterPiece], places: list[Placement]
                             ) -> tuple[list[Furniture], Any, bytes, int]:
-        from press.writers.pdf import FOLIO_STYLES
+        from press.writers.print_layout import FOLIO_STYLES
 
         folio_text = FOLIO_STYLES[self.book.settings.print.folio][1]
         contents = tuple((i, folio_text(p.first_folio)) for i, p in enumerate(places))
@@ -299,7 +299,7 @@ class _Build:
         return folio_stamps.Samples.read(pdf, pages, tuple(meta["figures"]), self._label)
 
     def _label(self, folio: int) -> str:
-        from press.writers.pdf import FOLIO_STYLES
+        from press.writers.print_layout import FOLIO_STYLES
 
         return FOLIO_STYLES[self.book.settings.print.folio][1](folio)
 

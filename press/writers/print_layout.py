@@ -11,7 +11,12 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 
+from press.hebrew import hebrew_numeral
 from press.paths import TEMPLATES
+
+# How folios are counted ([print] folio): the CSS counter style, and the same in Python
+# (the contents and the parallel build print folios themselves).
+FOLIO_STYLES = {"arabic": ("decimal", str), "hebrew": ("hebrew", hebrew_numeral)}
 
 
 @dataclass(frozen=True, slots=True)
