@@ -186,7 +186,7 @@ class _Build:
                 self._pool = _InProcess()
             else:
                 context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-                self._pool = ProcessPoolExecutor(wanted, mp_context=context, initializer=pdf_worker.start,
+                self._pool = ProcessPoolExecutor(wanted, mp_context=context, initializer=pdf_worker.start_process,
                                                  initargs=(self.book,))
             self._pool_size = wanted
         return self._pool

@@ -11,6 +11,7 @@ layer and the embedded-font check.
 
 from __future__ import annotations
 
+import gc
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,9 +40,21 @@ class ChapterPiece:
 
 
 def start(book: Book) -> None:
-    """The pool's initializer: keep the book; stylesheets and fonts load on first use, once."""
+    """Keep the book (a worker process, or this one for a single task); stylesheets and fonts load on
+    first use, once."""
     _STATE.clear()
     _STATE["book"] = book
+
+
+def start_process(book: Book) -> None:
+    """The initializer of a worker process: `start`, and a garbage collector tuned for layout."""
+    start(book)
+    # WeasyPrint makes and drops a great many small objects: with the default thresholds the cyclic
+    # collector runs every few hundred allocations and walks everything inherited from the parent.
+    # Frozen, those are never walked (nor copied by the walk); fewer, larger collections keep the
+    # memory flat and save a few percent of a chapter's time.
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
 
 
 def _parts(folios: bool) -> Any:
