@@ -31,14 +31,16 @@ class JoinPiece:
 
 
 class BookJoin:
-    """The book, joined in two steps so that the body can be joined while the front matter, which
-    waits for every chapter's first folio, is still being laid out:
+    """The book, joined in two steps:
 
     - `BookJoin(blank, pieces)` appends every chapter (its folios drawn over it) and blank page to a
       book whose catalogue and metadata are the first chapter's (every piece is written from
       book.html's head, with the same finishing: the same as the front matter's);
     - `finish(front, target)` puts the front matter's pages first and rebuilds what WeasyPrint would
       have made of one document: the named destinations, the outline, one program per font face.
+
+    The body does not need the front matter, which waits for every chapter's first folio: the two
+    could overlap, at the price of the workers' memory and the join's at once (see pdf_build).
     """
 
     def __init__(self, blank: bytes, pieces: list[JoinPiece]) -> None:
@@ -51,9 +53,12 @@ class BookJoin:
             self.destinations: dict[str, Any] = {}
             self.outline: list[tuple[Any, Any]] = []
             furniture: dict[int, Any] = {}  # a batch of folios is opened once for all its chapters
+            blank_at: int | None = None
             for piece in pieces:
-                if piece.blank_before:  # a page object goes into a book once: a fresh copy each time
-                    self.book.pages.append(self._open(blank).pages[0])
+                if piece.blank_before:  # a page object goes into a book once: later blanks are copies
+                    self.book.pages.append(self._open(blank).pages[0] if blank_at is None
+                                           else self.book.pages[blank_at])
+                    blank_at = len(self.book.pages) - 1 if blank_at is None else blank_at
                 if id(piece.furniture) not in furniture:
                     furniture[id(piece.furniture)] = self._open(piece.furniture)
                 _append(self.book, self._open(piece.body), furniture[id(piece.furniture)].pages,
