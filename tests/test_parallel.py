@@ -243,3 +243,23 @@ def test_hebrew_folios_are_not_stamped() -> None:
     pages = tuple(folio_stamps.SamplePage(*page) for page in meta["pages"])
     assert folio_stamps.Samples.read(pdf, pages, tuple(meta["figures"]), str) is not None
     assert folio_stamps.Samples.read(pdf, pages, tuple(meta["figures"]), hebrew_numeral) is None
+
+
+def test_each_face_is_subset_from_its_own_font_file_and_a_wrong_file_is_refused(book) -> None:
+    """press/writers/pdf_fonts.py maps each face of the PDF to a font file by name and checks the glyphs
+    against the pieces: the right file agrees, another face's file does not."""
+    from press.fonts import ensure_static_fonts
+    from press.writers import pdf_fonts
+
+    files = pdf_fonts.face_names(ensure_static_fonts())
+    with pikepdf.open(book["pdf"]) as document:
+        fonts = [obj for obj in document.objects
+                 if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/CIDFontType2"]
+        assert {pdf_fonts._face(font.FontDescriptor) for font in fonts} <= set(files)
+        for font in fonts:
+            face, used = pdf_fonts._face(font.FontDescriptor), pdf_fonts._used_glyphs(font)
+            own = font.FontDescriptor.FontFile2.read_bytes()
+            right = pdf_fonts._glyph_headers(pdf_fonts.subset_face(files[face], used))
+            assert pdf_fonts._agrees(right, own, used), face
+            other = next(path for name, path in files.items() if name.split("-")[0] != face.split("-")[0])
+            assert not pdf_fonts._agrees(pdf_fonts._glyph_headers(pdf_fonts.subset_face(other, used)), own, used)

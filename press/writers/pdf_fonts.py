@@ -10,10 +10,11 @@ from the font file itself, with every glyph any piece of the book uses,
 at its own id; all the face's font dictionaries then share that program.
 Their widths, ToUnicode maps and CIDToGIDMaps stay their own.
 
-Before a face's program replaces the pieces' own, every glyph each piece
-uses is checked against it (glyph header: contour count and bounding
-box): a face that cannot be matched to one of the book's font files, or
-that disagrees, keeps its pieces' programs (a larger file, the same book).
+Before a face's program replaces the pieces' own, every glyph of the
+piece that uses the most is checked against it (glyph header: contour
+count and bounding box): a face that cannot be matched to one of the
+book's font files, or that disagrees, keeps its pieces' programs (a
+larger file, the same book).
 """
 
 from __future__ import annotations
@@ -46,9 +47,11 @@ def consolidate_fonts(pdf: Any, faces: dict[str, Path]) -> None:
             continue
         used = [_used_glyphs(font) for font in fonts]
         program = subset_face(faces[name], set().union(*used))
+        # The check is of the face's file: every piece of a face comes from that one file, so the piece
+        # that uses the most glyphs is enough to tell the right file from another.
         headers = _glyph_headers(program)
-        if not all(_agrees(headers, font.FontDescriptor.FontFile2.read_bytes(), glyphs)
-                   for font, glyphs in zip(fonts, used, strict=True)):
+        widest = max(range(len(fonts)), key=lambda i: (len(used[i]), -i))
+        if not _agrees(headers, fonts[widest].FontDescriptor.FontFile2.read_bytes(), used[widest]):
             continue
         stream = pdf.make_stream(program)
         stream.Length1 = len(program)
