@@ -87,3 +87,22 @@ def test_reproducible_with_source_date_epoch(tmp_path: Path) -> None:
                         "--out", str(out)], check=True, env=env, capture_output=True)
         outputs.append((out / "book.pdf").read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_pdf_streams_are_compressed_at_our_flate_level() -> None:
+    """press.writers.layout replaces pydyf's zlib while it writes (pydyf always asks for level 9)."""
+    import inspect
+    import zlib
+
+    import pydyf
+
+    from press.writers import layout
+
+    assert "zlib.compressobj(level=9)" in inspect.getsource(pydyf.Stream.data.fget), \
+        "pydyf changed how it compresses: check press.writers.layout._flate_level"
+    raw = b"q 1 0 0 1 0 0 cm /F1 12 Tf (page) Tj Q" * 300
+    with layout._flate_level(layout.FLATE_LEVEL):
+        ours = pydyf.Stream([raw], compress=True).data
+    compressor = zlib.compressobj(layout.FLATE_LEVEL)
+    assert compressor.compress(raw) + compressor.flush() in ours
+    assert pydyf.zlib is zlib, "restored after writing"

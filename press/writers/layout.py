@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from press import pdftext
@@ -63,9 +64,33 @@ def join_and_write(documents: list, target: Path, named: Path, **options: object
 
 def write_pages(pages: list, first: Any, target: Path, named: Path, **options: object) -> None:
     """One PDF of `pages`, in that order, with `first`'s document metadata."""
-    with _weasyprint_errors():
+    with _weasyprint_errors(), _flate_level(FLATE_LEVEL):
         pdftext.write_pdf(first.copy(pages), target, **options)  # Hebrew that copies out
     check_embedded_fonts(target, named)
+
+
+# pydyf compresses every stream at zlib's level 9; level 6 (zlib's default) writes a chapter about a
+# tenth faster for files 0.4% larger. pydyf has no setting: its module's `zlib` is replaced while
+# one of our PDFs is written (tests/test_pdf.py pins what it replaces).
+FLATE_LEVEL = 6
+
+
+@contextlib.contextmanager
+def _flate_level(level: int) -> Iterator[None]:
+    import zlib
+
+    import pydyf
+
+    def compressobj(asked: int = -1, *args: Any, **kwargs: Any) -> Any:
+        kwargs.pop("level", None)  # pydyf asks for 9
+        return zlib.compressobj(level, *args, **kwargs)
+
+    original = pydyf.zlib
+    pydyf.zlib = SimpleNamespace(compressobj=compressobj, compress=zlib.compress)
+    try:
+        yield
+    finally:
+        pydyf.zlib = original
 
 
 def check_embedded_fonts(pdf: Path, named: Path) -> None:
