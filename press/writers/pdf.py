@@ -14,8 +14,8 @@ Two ways to get there, one book:
   `Document.copy`. The tests compare `write` with it.
 - `write` (book.pdf): chapters are laid out in parallel, without folios,
   by worker processes, each result cached by its content; the folios are
-  laid out afterwards as light "furniture" pages and overlaid
-  (press/writers/pdf_build.py, pdf_join.py).
+  stamped afterwards from a few laid-out samples and overlaid
+  (press/writers/pdf_build.py, folio_stamps.py, pdf_join.py).
 
 `single_html` is the same book as one HTML document (`build.py html`),
 which plain WeasyPrint lays out page for page like the parts.
