@@ -4,7 +4,7 @@ Each piece of the parallel build embeds its own subset of each face, and
 the subsets cannot simply be merged glyph by glyph: WeasyPrint keeps the
 glyph ids of the glyphs a piece uses, but renumbers the components of a
 composite glyph that lie past the last of them (EB Garamond's "6" is a
-composite of "six.lf", three hundred ids further on), so the same id can
+composite of "six.lf", ten ids further on), so the same id can
 hold another glyph in another piece. So each face is subset once more,
 from the font file itself, with every glyph any piece of the book uses,
 at its own id; all the face's font dictionaries then share that program.
