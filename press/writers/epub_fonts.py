@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
 from posixpath import relpath
 
 from press.fonts import Face
+from press.inprocess import InProcess
 
 FONT_FOLDER = "fonts"
 # The features browsers and e-readers turn on by themselves for Latin and
@@ -70,7 +71,7 @@ def background_pool(tasks: int) -> Iterator[Executor]:
 
     jobs = min(tasks, os.cpu_count() or 1)
     if jobs < 2 or os.name != "posix":
-        yield _InProcess()
+        yield InProcess()
         return
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         yield pool
@@ -119,16 +120,6 @@ def model_characters(book: object) -> str:
     return "".join(sorted(found))
 
 
-class _InProcess(Executor):
-    """Runs each task at once in this process (one core)."""
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[override]
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as failure:  # handed to the caller through the future
-            future.set_exception(failure)
-        return future
 
 
 def subset_face(face: Face, characters: str) -> bytes:

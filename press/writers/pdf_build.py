@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from press.buildcache import BuildCache, digest, environment
+from press.inprocess import InProcess
 from press.model import Book
 from press.progress import Progress, note
 from press.writers import folio_stamps, pdf_finish, pdf_worker
@@ -185,7 +186,7 @@ class _Build:
             self.close()
             if wanted == 1:
                 pdf_worker.start(self.book)
-                self._pool = _InProcess()
+                self._pool = InProcess()
             else:
                 context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
                 self._pool = ProcessPoolExecutor(wanted, mp_context=context, initializer=pdf_worker.start_process,
@@ -365,15 +366,3 @@ def _completed(futures: dict[Future, Any]) -> Any:
     from concurrent.futures import as_completed
 
     return as_completed(futures)
-
-
-class _InProcess(Executor):
-    """An Executor running each task at once in this process (one task: no worker to start)."""
-
-    def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[override]
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as failure:  # handed to the caller through the future
-            future.set_exception(failure)
-        return future
