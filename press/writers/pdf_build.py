@@ -28,7 +28,6 @@ import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,26 +79,6 @@ class Summary:
                 f"folio and front pieces laid out: {self.pieces_laid_out}")
 
 
-class _Pending:
-    """A piece from the cache, or being laid out in the pool: `result()` waits for it and caches it."""
-
-    def __init__(self, cache: BuildCache, key: str, what: str, progress: Progress, *,
-                 done: tuple[bytes, Any] | None, future: Future | None) -> None:
-        self.cache, self.key, self.what, self.progress = cache, key, what, progress
-        self._done, self._future = done, future
-
-    def result(self) -> tuple[bytes, Any]:
-        if self._done is None:
-            assert self._future is not None
-            self._done = self._future.result()
-            self.cache.put(self.key, self._done[0])
-            self.cache.put_json(self.key, {"meta": self._done[1]})
-            self.progress.step(self.what)
-            if self.progress.done == self.progress.total:
-                self.progress.close()
-        return self._done
-
-
 @dataclass(frozen=True, slots=True)
 class Pieces:
     """Every piece of the book, laid out or from the cache, not yet joined."""
@@ -107,32 +86,29 @@ class Pieces:
     chapters: list[ChapterPiece]
     places: list[Placement]
     furniture: list[Furniture]  # each chapter's folio pages, and the folios as printed
-    front: _Pending  # the front matter and its page count, once laid out (`.result()`)
+    front: tuple[bytes, int]  # the front matter and its page count
     blank: bytes
     cached: int  # chapters found in the cache
     laid: int  # furniture and front pieces laid out
 
 
-@contextmanager
-def laid_out(book: Book, jobs: int | None = None) -> Iterator[Pieces]:
-    """Every piece of the book, laid out or from the cache; the front matter may still be in the pool
-    (`pieces.front.result()` waits for it) until the context ends."""
+def pieces(book: Book, jobs: int | None = None) -> Pieces:
+    """Every piece of the book, laid out or from the cache; the workers are gone when it returns."""
     build = _Build(book, BuildCache.default(), jobs or os.cpu_count() or 1)
     try:
         chapters, cached = build.chapters()
         places = place(chapters)
         furniture, front, blank, laid = build.furniture_and_front(chapters, places)
-        yield Pieces(chapters, places, furniture, front, blank, cached, laid)
-        front.result()  # cached even when the caller did not need it
     finally:
         build.close()
+    return Pieces(chapters, places, furniture, front, blank, cached, laid)
 
 
 def printed_pages(book: Book) -> Iterator[tuple[int, str, str, Any]]:
     """(physical page, folio as printed, chapter slug, where its first text starts) of each body page
     that belongs to a chapter, in order: the EPUB's page-list, from the same pieces as book.pdf."""
-    with laid_out(book) as built:
-        front_pages = built.front.result()[1]
+    built = pieces(book)
+    front_pages = built.front[1]
     for chapter, piece, where, furniture in zip(book.chapters, built.chapters, built.places, built.furniture,
                                                  strict=True):
         for offset, (label, start) in enumerate(zip(furniture.labels, piece.starts, strict=True)):
@@ -143,8 +119,8 @@ def build_pdf(book: Book, target: Path, jobs: int | None = None) -> Summary:
     from press.writers.layout import check_embedded_fonts
 
     started = time.monotonic()
-    with laid_out(book, jobs) as built:
-        front = built.front.result()[0]
+    built = pieces(book, jobs)
+    front = built.front[0]
     # Joined once the workers are gone: joining the body while they lay out the front matter saved
     # about a second but held both workers' memory and the join's at once (500 MB for 1,200 pages).
     places = built.places
@@ -255,9 +231,7 @@ class _Build:
         samples_task = self._samples_task(missing, pieces, places)
         if samples_task is not None:
             tasks[samples_task[0]] = samples_task[1]
-        started = self._start(tasks)
-        front = started.pop(front_key)
-        results = {key: pending.result() for key, pending in started.items()}
+        results = self._run(tasks)
         laid = sum(1 for key in tasks if key not in self._found_before)
         samples = None if samples_task is None else self._samples(results[samples_task[0]])
         if samples is not None:
@@ -276,7 +250,7 @@ class _Build:
             for index, (offset, labels) in zip(run, ranges, strict=True):
                 furniture[index] = Furniture(pdf, offset, labels)
                 self.cache.put_json(keys[index], {"batch": batch_key, "offset": offset, "labels": labels})
-        return [furniture[i] for i in range(len(pieces))], front, results[blank_key][0], laid
+        return [furniture[i] for i in range(len(pieces))], results[front_key], results[blank_key][0], laid
 
     @staticmethod
     def _run_of(run: list[int], pieces: list[ChapterPiece], places: list[Placement]
@@ -332,19 +306,21 @@ class _Build:
 
     def _run(self, tasks: dict[str, tuple[Any, ...]]) -> dict[str, tuple[bytes, Any]]:
         """Each task's (PDF, what else it reports), from the cache or laid out in the pool."""
-        return {key: pending.result() for key, pending in self._start(tasks).items()}
-
-    def _start(self, tasks: dict[str, tuple[Any, ...]]) -> dict[str, _Pending]:
-        """Each task found in the cache, or submitted to the pool: its result to come."""
-        found = {key: cached for key in tasks if (cached := self._cached(key)) is not None}
-        self._found_before = set(found)
-        missing = [key for key in tasks if key not in found]
-        progress = Progress("laying out folios and front matter", len(missing))
-        pool = self.pool(len(missing)) if missing else None
-        started = {key: _Pending(self.cache, key, tasks[key][0].__name__.removeprefix("lay_out_"), progress,
-                                 done=found.get(key), future=None if key in found else pool.submit(*tasks[key]))
-                   for key in tasks}
-        return started
+        results = {key: found for key in tasks if (found := self._cached(key)) is not None}
+        self._found_before = set(results)
+        missing = [key for key in tasks if key not in results]
+        if missing:
+            progress = Progress("laying out folios and front matter", len(missing))
+            pool = self.pool(len(missing))
+            futures = {pool.submit(*tasks[key]): key for key in missing}
+            for future in _completed(futures):
+                key = futures[future]
+                results[key] = future.result()
+                self.cache.put(key, results[key][0])
+                self.cache.put_json(key, {"meta": results[key][1]})
+                progress.step(tasks[key][0].__name__.removeprefix("lay_out_"))
+            progress.close()
+        return results
 
     def _cached(self, key: str) -> tuple[bytes, Any] | None:
         pdf, meta = self.cache.get(key), self.cache.get_json(key)
