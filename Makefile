@@ -31,9 +31,9 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# Static instances of the packaged variable fonts, made once (press/fonts.py).
-$(FONT_STAMP): $(VENV)/.runtime press/fonts.py
-	$(PY) -c "from press.fonts import ensure_static_fonts; ensure_static_fonts()"
+# Static instances of the packaged variable fonts, made once (press/engine/fonts.py).
+$(FONT_STAMP): $(VENV)/.runtime press/engine/fonts.py
+	$(PY) -c "from press.engine.fonts import ensure_static_fonts; ensure_static_fonts()"
 	touch $@
 
 clean:

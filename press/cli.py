@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from press.diagnostics import BuildError, Reporter
-from press.writers import WRITERS
+from press.editions import WRITERS
 
 EPILOG = """examples:
   python build.py                          build book.pdf, booklet.pdf, book.epub and sheet.pdf
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
 
         print(book_json(book))
         return 0
-    from press.writers import writer
+    from press.editions import writer
 
     names = [n for n, e in WRITERS.items() if e.in_all] if args.command in (None, "all") else [args.command]
     for name in names:

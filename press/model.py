@@ -66,7 +66,7 @@ class Span:
 @dataclass(frozen=True, slots=True)
 class PageBreak:
     """Where a page of the printed edition begins. Readers never make one:
-    the EPUB writer inserts them (press/writers/epub_pages.py) so that an
+    the EPUB writer inserts them (press/engine/pagetrace.py) so that an
     e-book can mark the print edition's page boundaries."""
 
     label: str  # the page number as printed

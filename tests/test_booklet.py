@@ -16,7 +16,7 @@ from pdftools import assert_only_book_fonts, page_count
 
 from press import config
 from press.diagnostics import BuildError
-from press.impose import points
+from press.editions.booklet.impose import points
 
 LETTER = (792.0, 612.0)
 A4_SHEET = (points("297mm"), points("210mm"))
@@ -96,7 +96,7 @@ def half_words(booklet: Path, side: int, half: str, sheet: tuple[float, float]) 
 def reading_order(sides: int, binding: str) -> list[tuple[int, str]]:
     """(sheet side, half) in the order a reader meets them once the stack is folded.
 
-    Independent of press.impose: sides alternate front/back with sheet 0
+    Independent of press.editions.booklet.impose: sides alternate front/back with sheet 0
     outermost; printed duplex flipping on the short edge, a back's left
     half lies behind its front's right half. Left-bound, the cover is the
     first front's right half; the reader goes in through each sheet

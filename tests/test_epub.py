@@ -33,10 +33,10 @@ from conftest import PROJECT, SEED_CHAPTER, build
 from lxml import etree
 
 from press.diagnostics import Reporter
-from press.fonts import FACES, STACKS
+from press.engine.fonts import FACES, STACKS
+from press.engine.webfonts import LAYOUT_FEATURES
 from press.model import DIRECTION, Book
 from press.readers import read_book
-from press.writers.epub_fonts import LAYOUT_FEATURES
 
 NS = {
     "x": "http://www.w3.org/1999/xhtml",
@@ -384,7 +384,7 @@ def _print_pages(book: Book) -> list[tuple[str, str]]:
     text is the first text box of the page's main flow (not its margins, not
     its footnotes, not generated content).
     """
-    from press.writers.pdf import BookPdfWriter
+    from press.editions.book.writer import BookPdfWriter
 
     laid_out = BookPdfWriter().lay_out(book)
     pages = getattr(laid_out, "pages", None) or [p for d in laid_out for p in d.pages]
@@ -455,8 +455,8 @@ def test_hebrew_folios_label_the_pages_as_printed(sample_he_epub: Epub) -> None:
 
 
 def test_page_breaks_land_at_word_starts_inside_runs() -> None:
+    from press.engine.pagetrace import _insert
     from press.model import Emphasis, PageBreak, Paragraph, SourceSpan, Text
-    from press.writers.epub_pages import _insert
 
     runs = (Text("one two "), Emphasis((Text("three four"),)), Text(" five"))
     mark = PageBreak("7", "page-7", "en")
@@ -479,9 +479,9 @@ def _with_layout(book: Book, layout: str) -> Book:
                                                ("hebrew", {"he"}), ("english", {"en"})])
 def test_layouts_choose_the_languages_and_keep_every_page_marker(sample_epub: Epub, layout: str,
                                                                  shown: set[str]) -> None:
-    from press.fonts import ensure_static_fonts
-    from press.writers.epub import render_book
-    from press.writers.epub_pages import page_starts
+    from press.editions.epub.writer import render_book
+    from press.engine.fonts import ensure_static_fonts
+    from press.engine.pagetrace import page_starts
 
     starts = page_starts(sample_epub.book)
     rendered = render_book(_with_layout(sample_epub.book, layout), ensure_static_fonts(), starts)
@@ -679,14 +679,14 @@ def test_epubcheck_reports_no_error_and_no_warning(request: pytest.FixtureReques
 
 
 def test_font_subsets_started_before_rendering_are_made_again_for_a_character_a_template_adds() -> None:
-    """The EPUB's subsets start from the model's characters (press/writers/epub_fonts.py, Subsetting):
+    """The EPUB's subsets start from the model's characters (press/engine/webfonts.py, Subsetting):
     a character only the rendered documents have must still be in the fonts."""
     import io
 
     from fontTools.ttLib import TTFont
 
-    from press.fonts import ensure_static_fonts
-    from press.writers.epub_fonts import Subsetting, background_pool
+    from press.engine.fonts import ensure_static_fonts
+    from press.engine.webfonts import Subsetting, background_pool
 
     face = next(face for face in ensure_static_fonts() if face.family == "EB Garamond")
     with background_pool(2) as pool:

@@ -9,8 +9,8 @@ from conftest import FIXTURES, PROJECT
 from lxml import html as lxml_html
 
 from press.diagnostics import Reporter
+from press.editions.book.writer import BookPdfWriter
 from press.readers import read_book
-from press.writers.pdf import BookPdfWriter
 
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "section", "aside", "li", "td", "th", "blockquote")
 

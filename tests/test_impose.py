@@ -1,10 +1,20 @@
-"""press.impose: the pure geometry of saddle stitching, without PDFs."""
+"""press.editions.booklet.impose: the pure geometry of saddle stitching, without PDFs."""
 
 from __future__ import annotations
 
 import pytest
 
-from press.impose import Geometry, SheetSide, fold_marks, landscape, padded, placements, points, saddle_sides, scale
+from press.editions.booklet.impose import (
+    Geometry,
+    SheetSide,
+    fold_marks,
+    landscape,
+    padded,
+    placements,
+    points,
+    saddle_sides,
+    scale,
+)
 
 LETTER = landscape("8.5in 11in")
 A5 = (points("148mm"), points("210mm"))

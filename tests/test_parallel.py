@@ -46,8 +46,8 @@ def make_book(folder: Path, seed_chapter: Path, primary: str = "en", table: str 
 def reference_pdf(source: Path, target: Path, *, text_layer: bool = True) -> Path:
     """The book laid out in one process by BookPdfWriter.lay_out."""
     script = ("import sys; from pathlib import Path; from press.diagnostics import Reporter; "
-              "from press.readers import read_book; from press.writers.pdf import BookPdfWriter; "
-              "from press.writers import pdf_finish, layout; "
+              "from press.readers import read_book; from press.editions.book.writer import BookPdfWriter; "
+              "from press.editions import pdf_finish, layout; "
               "book = read_book(Path(sys.argv[1]), Reporter()); laid = BookPdfWriter().lay_out(book); "
               "target = Path(sys.argv[2]); options = pdf_finish.options(book); "
               "layout.write_pages(laid.pages, laid.first, target, target, **options) if sys.argv[3] == 'on' "
@@ -162,8 +162,8 @@ def test_folios_of_a_batch_of_chapters_are_those_of_one_document_per_chapter() -
     """The furniture of a run of chapters is one document, a filler page standing for a blank page
     before a chapter; each chapter's folios are those it gets laid out alone."""
     from press.diagnostics import Reporter
+    from press.editions.book import worker as pdf_worker
     from press.readers import read_book
-    from press.writers import pdf_worker
 
     pdf_worker.start(read_book(PROJECT / "source", Reporter()))
     runs = ((1, ("chapter",) * 3), (5, ("chapter",) * 2), (7, ("chapter",)))  # a blank page at folio 4
@@ -199,13 +199,14 @@ def test_every_glyph_is_drawn_where_the_single_pass_draws_it(book) -> None:
 @pytest.mark.parametrize("primary", ["en", "he"])
 def test_stamped_folios_equal_laid_out_folios_across_digit_counts(tmp_path: Path, seed_chapter: Path,
                                                                   primary: str) -> None:
-    """Folios stamped from samples (press/writers/folio_stamps.py) against the same folios laid out by
+    """Folios stamped from samples (press/engine/folio_stamps.py) against the same folios laid out by
     WeasyPrint, glyph for glyph, on both sides and at every change in the number of digits."""
     import pypdfium2 as pdfium
 
     from press.diagnostics import Reporter
+    from press.editions.book import worker as pdf_worker
+    from press.engine import folio_stamps
     from press.readers import read_book
-    from press.writers import folio_stamps, pdf_worker
 
     pdf_worker.start(read_book(make_book(tmp_path, seed_chapter, primary=primary), Reporter()))
     runs = ((1, ("chapter",) * 3), (7, ("chapter",) * 6), (97, ("chapter",) * 6), (999, ("chapter",) * 4))
@@ -234,9 +235,10 @@ def test_stamped_folios_equal_laid_out_folios_across_digit_counts(tmp_path: Path
 def test_hebrew_folios_are_not_stamped() -> None:
     """Hebrew numerals are neither one width nor one code a character: they are laid out page by page."""
     from press.diagnostics import Reporter
+    from press.editions.book import worker as pdf_worker
+    from press.engine import folio_stamps
     from press.hebrew import hebrew_numeral
     from press.readers import read_book
-    from press.writers import folio_stamps, pdf_worker
 
     pdf_worker.start(read_book(PROJECT / "source", Reporter()))
     pdf, meta = pdf_worker.lay_out_folio_samples(("chapter",), (1, 2))
@@ -246,10 +248,10 @@ def test_hebrew_folios_are_not_stamped() -> None:
 
 
 def test_each_face_is_subset_from_its_own_font_file_and_a_wrong_file_is_refused(book) -> None:
-    """press/writers/pdf_fonts.py maps each face of the PDF to a font file by name and checks the glyphs
+    """press/engine/font_programs.py maps each face of the PDF to a font file by name and checks the glyphs
     against the pieces: the right file agrees, another face's file does not."""
-    from press.fonts import ensure_static_fonts
-    from press.writers import pdf_fonts
+    from press.engine import font_programs as pdf_fonts
+    from press.engine.fonts import ensure_static_fonts
 
     files = pdf_fonts.face_names(ensure_static_fonts())
     with pikepdf.open(book["pdf"]) as document:

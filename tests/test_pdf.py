@@ -90,16 +90,16 @@ def test_reproducible_with_source_date_epoch(tmp_path: Path) -> None:
 
 
 def test_pdf_streams_are_compressed_at_our_flate_level() -> None:
-    """press.writers.layout replaces pydyf's zlib while it writes (pydyf always asks for level 9)."""
+    """press.engine.pdf replaces pydyf's zlib while it writes (pydyf always asks for level 9)."""
     import inspect
     import zlib
 
     import pydyf
 
-    from press.writers import layout
+    from press.engine import pdf as layout
 
     assert "zlib.compressobj(level=9)" in inspect.getsource(pydyf.Stream.data.fget), \
-        "pydyf changed how it compresses: check press.writers.layout._flate_level"
+        "pydyf changed how it compresses: check press.engine.pdf._flate_level"
     raw = b"q 1 0 0 1 0 0 cm /F1 12 Tf (page) Tj Q" * 300
     with layout._flate_level(layout.FLATE_LEVEL):
         ours = pydyf.Stream([raw], compress=True).data

@@ -23,12 +23,12 @@ from hebrew_text import hebrew_words, old_pdfium_python, pdfium_text, poppler_te
 
 from press.config import print_layouts
 from press.diagnostics import Reporter
+from press.editions.book.layouts import load
+from press.engine.pdftext import SUPPORTED_WEASYPRINT
+from press.engine.pdftext.hook import WRAPPED_SIGNATURE
+from press.engine.pdftext.plan import RLM, Glyph, cluster_texts, plan, stream_order, visual_text
 from press.model import plain_text
-from press.pdftext import SUPPORTED_WEASYPRINT
-from press.pdftext.hook import WRAPPED_SIGNATURE
-from press.pdftext.plan import RLM, Glyph, cluster_texts, plan, stream_order, visual_text
 from press.readers import plaintext
-from press.writers.print_layout import load
 
 THRESHOLD = 0.99  # of the chapter's Hebrew words, in every engine (116 of 117)
 HEBREW_LAYOUTS = tuple(name for name in print_layouts() if "he" in load(name).languages)

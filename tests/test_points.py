@@ -3,7 +3,7 @@
 Normalisation policy: none. The model keeps every point in the order the
 source wrote it; HarfBuzz puts marks in its own order for drawing, so both
 orders print the same; the PDF's text gives back the source's order (see
-press/pdftext/plan.py, cluster_texts).
+press/engine/pdftext/plan.py, cluster_texts).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pytest
 from conftest import build
 from hebrew_text import PrintedChar, hebrew_words, pdfium_text, poppler_text, printed_chars
 
-from press import pdftext
-from press.fonts import FACES, ensure_static_fonts
+from press.engine import pdftext
+from press.engine.fonts import FACES, ensure_static_fonts
 
 SHIN, DAGESH, SHIN_DOT, QAMATS, METEG, HOLAM, VAV, HE = "ש", "\u05bc", "\u05c1", "\u05b8", "\u05bd", "\u05b9", "ו", "ה"
 # Words whose points NFC would reorder (combining classes: qamats 18, holam 19, dagesh 21, meteg 22, shin dot 24).

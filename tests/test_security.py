@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURES, PROJECT, build
 from pdftools import all_stream_bytes, page_texts
 
-from press.fetcher import ProjectFetcher
+from press.engine.fetcher import ProjectFetcher
 from press.paths import TEMPLATES, font_cache
 
 PASSWD = Path("/etc/passwd")

@@ -19,11 +19,11 @@ from pdftools import assert_only_book_fonts, fonts, page_count
 from sheettools import HEBREW, LATIN, block_numbers, letters, line_texts, page_size, pdf_chars, pdf_text
 
 from press.diagnostics import BuildError, Reporter
+from press.editions.sheet.content import quick_spec, sheet_view
+from press.editions.sheet.writer import SheetWriter
 from press.model import Block, Book, plain_text
 from press.passage import Passage, label, parse, resolve
 from press.readers import read_book
-from press.writers.sheet import SheetWriter
-from press.writers.sheet_content import quick_spec, sheet_view
 
 
 def quiet_read(source: Path) -> Book:
@@ -170,7 +170,7 @@ def test_default_passage_takes_what_a_short_chapter_has(seed_book: Book) -> None
 def sheet_tree(book: Book, passage: str):
     from lxml import html
 
-    from press.render import render
+    from press.engine.render import render
 
     return html.fromstring(render("sheet", "sheet.html", sheet=sheet_view(book, quick_spec(book, passage)), css=""))
 

@@ -29,10 +29,10 @@ from sheettools import (
 )
 
 from press.diagnostics import Reporter
+from press.editions.sheet import fit as sheet_fit
+from press.editions.sheet.fit import STEPS, Fitter
 from press.model import Block, Book, plain_text
 from press.readers import read_book
-from press.writers import sheet_fit
-from press.writers.sheet_fit import STEPS, Fitter
 
 WEEK = '''title = "Compassion as a path"
 subtitle = "Week 12"
@@ -229,11 +229,11 @@ RUNT = 'title = "Runt"\nitems = [\n  { passage = "45:1-19" },\n  { note = "Bring
 
 
 def test_a_last_page_of_a_line_or_two_is_pulled_back(tanya: Path, out: Path, book: Book) -> None:
-    from press.render import render
-    from press.sheetfile import load
-    from press.writers.layout import lay_out
-    from press.writers.sheet import _stylesheet
-    from press.writers.sheet_content import sheet_view
+    from press.editions.sheet.content import sheet_view
+    from press.editions.sheet.writer import _stylesheet
+    from press.engine.pdf import lay_out
+    from press.engine.render import render
+    from press.readers.sheetfile import load
 
     toml = tanya / "sheets" / "runt.toml"
     toml.write_text(RUNT, encoding="utf-8")

@@ -14,7 +14,7 @@ from conftest import build
 
 from press.diagnostics import BuildError
 from press.passage import Passage
-from press.sheetfile import PassageItem, TextItem, load
+from press.readers.sheetfile import PassageItem, TextItem, load
 from press.tomlpos import ItemSpan, array_items, item_key_line
 
 GOOD = '''title = "Compassion as a path"

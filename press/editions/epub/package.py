@@ -1,0 +1,150 @@
+"""The EPUB package as ebooklib sees it: metadata, manifest, spine, NCX.
+
+ebooklib 0.20 facts this module relies on: it keeps only the <body> of an
+item's content and writes <html lang xml:lang dir> from the item's `lang`
+and `direction`; it needs `raise_exceptions` (else a failed write returns
+False) and `epub3_pages=False` (else every element with an epub:type and
+an id becomes a page); it writes a random identifier unless given one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from posixpath import relpath
+from typing import BinaryIO
+
+from ebooklib import epub
+
+from press.editions.epub.cover import COVER_FILE, MEDIA_TYPE
+from press.engine.webfonts import FontFile
+from press.model import DIRECTION, Book, Lang
+
+FOLDER = "EPUB"  # ebooklib's package folder inside the zip
+CSS_FILE = "style/epub.css"
+NAV_FILE = "text/nav.xhtml"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+OTHER: dict[str, Lang] = {"en": "he", "he": "en"}
+# What is true of every book this writer makes: text throughout (the only
+# image, the cover, repeats the titles and has them as its alternative
+# text), headings and a table of contents, the printed edition's page
+# numbers, reflowable text with no fixed colours or sizes, nothing that
+# flashes or moves.
+ACCESSIBILITY = (
+    ("schema:accessMode", "textual"),
+    ("schema:accessMode", "visual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "pageBreakMarkers"),
+    ("schema:accessibilityFeature", "pageNavigation"),
+    ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityHazard", "none"),
+    ("schema:accessibilitySummary", "Reflowable text in English and Hebrew, each passage marked with its "
+                                    "language and direction, so that screen readers switch voices and reading "
+                                    "systems set each in its direction. Chapters have headings and are listed "
+                                    "in both languages in the table of contents; footnotes are linked both "
+                                    "ways; the printed edition's page numbers are marked and listed. The "
+                                    "cover image shows the titles, which it carries as its text alternative."),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One XHTML file of the book, its body rendered."""
+
+    uid: str
+    file_name: str  # inside the package folder, e.g. text/chapter-1.xhtml
+    title: str  # the <title> and the NCX label
+    lang: Lang
+    body: str
+
+
+def package_path(file_name: str) -> str:
+    """Where a package file sits in the zip."""
+    return f"{FOLDER}/{file_name}"
+
+
+def build_package(book: Book, documents: tuple[Document, ...], css: str,
+                  fonts: tuple[FontFile, ...], cover: bytes, when: datetime) -> epub.EpubBook:
+    """The ebooklib book: the cover and title pages first, then the contents, then the chapters."""
+    package = epub.EpubBook()
+    add_metadata(package, book, when)
+    package.set_cover(COVER_FILE, cover, create_page=False)
+    package.get_item_with_id("cover-img").media_type = MEDIA_TYPE
+    package.add_item(epub.EpubItem(uid="style", file_name=CSS_FILE, media_type="text/css", content=css.encode()))
+    for font in fonts:
+        package.add_item(epub.EpubItem(uid=font.uid, file_name=font.file_name, media_type="font/ttf",
+                                       content=font.data))
+    pages = [package.add_item(_html(document)) for document in documents]
+    nav = package.add_item(epub.EpubNav(uid="nav", file_name=NAV_FILE, direction=DIRECTION[book.primary]))
+    package.add_item(epub.EpubNcx())
+    package.toc = pages[2:]
+    package.spine = [*pages[:2], nav, *pages[2:]]
+    return package
+
+
+def write_package(target: BinaryIO, package: epub.EpubBook, when: datetime) -> None:
+    epub.write_epub(target, package, {"raise_exceptions": True, "epub3_pages": False, "mtime": when})
+
+
+def _html(document: Document) -> epub.EpubHtml:
+    item = epub.EpubHtml(uid=document.uid, file_name=document.file_name, title=document.title,
+                         lang=document.lang, direction=DIRECTION[document.lang])
+    item.content = document.body
+    folder = document.file_name.rpartition("/")[0] or "."
+    item.add_link(href=relpath(CSS_FILE, folder), rel="stylesheet", type="text/css")
+    return item
+
+
+def add_metadata(package: epub.EpubBook, book: Book, when: datetime) -> None:
+    settings = book.settings
+    package.set_identifier(identifier(book))
+    package.add_metadata("DC", "date", settings.date or when.date().isoformat())  # type: ignore[attr-defined]
+    # The page-list follows the printed edition: name it as the pagination's source.
+    package.add_metadata("DC", "source", print_identifier(book), {"id": "print-source"})
+    package.add_metadata(None, "meta", "pagination", {"refines": "#print-source", "property": "source-of"})
+    _titles(package, book)
+    package.set_language(book.primary)  # the first dc:language is the primary one
+    package.add_metadata("DC", "language", OTHER[book.primary])
+    package.set_direction(DIRECTION[book.primary])
+    if book.author:
+        package.add_author(book.author, role="aut", uid="author")
+    if settings.translator:
+        package.add_metadata("DC", "contributor", settings.translator, {"id": "translator"})
+        package.add_metadata(None, "meta", "trl", {"refines": "#translator", "property": "role",
+                                                   "scheme": "marc:relators"})
+    for name in ("publisher", "rights", "description"):
+        if getattr(settings, name):
+            package.add_metadata("DC", name, getattr(settings, name))
+    for prop, value in ACCESSIBILITY:
+        package.add_metadata(None, "meta", value, {"property": prop})
+
+
+def reading_order(book: Book, english: str, hebrew: str) -> tuple[tuple[Lang, str], ...]:
+    """A title's (lang, text) in each language it has, the book's primary language first."""
+    titles: list[tuple[Lang, str]] = [("en", english), ("he", hebrew)]
+    return tuple(sorted(((lang, text) for lang, text in titles if text), key=lambda pair: pair[0] != book.primary))
+
+
+def _titles(package: epub.EpubBook, book: Book) -> None:
+    titles = reading_order(book, book.title, book.title_he)
+    package.title = titles[0][1]  # what ebooklib puts in the NCX
+    for lang, text in titles:
+        package.add_metadata("DC", "title", text, {"id": f"title-{lang}", XML_LANG: lang})
+
+
+def identifier(book: Book) -> str:
+    """book.toml's [epub] identifier, else a UUID derived from title and author: never random."""
+    configured = book.settings.epub.identifier  # type: ignore[attr-defined]
+    if configured:
+        return configured
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'bilingual-press:{book.title}|{book.author}')}"
+
+
+def print_identifier(book: Book) -> str:
+    """The printed edition's identifier, derived like the e-book's (print has no ISBN setting)."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'bilingual-press:print:{book.title}|{book.author}')}"

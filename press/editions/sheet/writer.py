@@ -1,0 +1,142 @@
+"""Study sheets: a teacher's sheet file, or one passage, fitted to its pages.
+
+`build.py sheet NAME` builds source/sheets/NAME.toml (press/readers/sheetfile.py)
+into output/sheets/NAME.pdf and a standalone NAME.html that prints from a
+browser. `build.py sheet --passage REF` builds output/sheet.pdf of one
+passage. `build.py sheet` (and `build.py`) build sheet.pdf of the default
+passage and every sheet in source/sheets/.
+
+Everything a sheet names is resolved before anything is laid out, so a bad
+reference stops the build with a [passage] error naming the sheet file
+and line, and no file is written. A sheet that cannot fit its `fit` pages
+is still written, at the smallest readable size, with a [sheet-fit] warning.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup
+
+from press.config import PAGE_SIZES, key_line
+from press.diagnostics import Reporter, error
+from press.editions.base import atomic_path
+from press.editions.sheet.content import SheetView, excerpt, quick_spec, sheet_view
+from press.editions.sheet.fit import STEPS, Fitted, Fitter, Step
+from press.editions.sheet.html import standalone_css
+from press.engine.fonts import check_coverage
+from press.engine.pdf import join_and_write, lay_out, stylesheet
+from press.engine.render import render
+from press.model import Book
+from press.readers.sheetfile import SheetSpec, load
+
+DEFAULT_BLOCKS = 6
+SHEETS_FOLDER = "sheets"
+
+
+class SheetWriter:
+    name = "sheet"
+    description = "study sheets (sheet.pdf, sheets/NAME.pdf and .html)"
+    edition = "sheet"
+    output = "sheet.pdf"
+
+    def __init__(self, sheet: str | None = None, passage: str | None = None) -> None:
+        self.sheet = sheet
+        self.passage = passage
+
+    def write(self, book: Book, out_dir: Path, reporter: Reporter) -> list[Path]:
+        if self.sheet and self.passage:
+            raise error("sheet", "give a sheet NAME or --passage REF, not both")
+        if self.sheet:
+            path = sheet_path(book, self.sheet)
+            return self.write_sheet(book, load_named(path), out_dir / SHEETS_FOLDER, reporter)
+        specs = [] if self.passage else [load_named(p) for p in sheet_files(book)]  # all checked first
+        written = self.write_sheet(book, self.quick(book), out_dir, reporter)
+        for spec in specs:
+            written += self.write_sheet(book, spec, out_dir / SHEETS_FOLDER, reporter)
+        return written
+
+    def quick(self, book: Book) -> SheetSpec:
+        """The one-passage sheet: --passage, else [sheet] passage, else the first blocks."""
+        if self.passage:
+            return quick_spec(book, self.passage)
+        configured = book.settings.sheet.passage  # type: ignore[attr-defined]
+        if configured:
+            path = book.settings.path  # type: ignore[attr-defined]
+            return quick_spec(book, configured, path, _setting_line(path))
+        first = book.chapters[0]
+        return quick_spec(book, f"{first.number}:1-{min(DEFAULT_BLOCKS, len(first.blocks))}")
+
+    def write_sheet(self, book: Book, spec: SheetSpec, folder: Path, reporter: Reporter) -> list[Path]:
+        """Lay the sheet out, fitted; write its PDF (and, for a sheet file, its HTML)."""
+        view = sheet_view(book, spec)
+        check_coverage(excerpt(book, view))
+        paper = PAGE_SIZES[(spec.paper or book.settings.sheet.paper).lower()]  # type: ignore[attr-defined]
+        html = render(self.edition, "sheet.html", sheet=view, css="")
+        fitted = Fitter(lambda step: lay_out(html, self.edition, [_stylesheet(paper, spec.layout, step)]),
+                        spec.fit).fit()
+        _report(spec, fitted, reporter)
+        target = folder / (f"{spec.output}.pdf" if spec.output else self.output)
+        with atomic_path(target) as temporary:
+            join_and_write([fitted.document], temporary, target)
+        if not spec.output:
+            return [target]
+        return [target, self._write_html(view, paper, fitted.step, folder / f"{spec.output}.html")]
+
+    def _write_html(self, view: SheetView, paper: str, step: Step, target: Path) -> Path:
+        """The standalone page: the same HTML, the stylesheet inlined, the fonts inside it."""
+        bare = render(self.edition, "sheet.html", sheet=view, css="")
+        css = standalone_css(self.edition, bare, paper=paper, layout=view.spec.layout, step=step)
+        html = render(self.edition, "sheet.html", sheet=view, css=Markup(css))  # our CSS, settings only
+        with atomic_path(target) as temporary:
+            temporary.write_text(html, encoding="utf-8")
+        return target
+
+
+@lru_cache(maxsize=64)
+def _stylesheet(paper: str, layout: str, step: Step):
+    """One WeasyPrint stylesheet per paper, layout and step: fitting reuses them."""
+    return stylesheet("sheet", paper=paper, layout=layout, step=step)
+
+
+def _report(spec: SheetSpec, fitted: Fitted, reporter: Reporter) -> None:
+    smallest = STEPS[-1]
+    if not fitted.fits:
+        pages = "1 page" if fitted.target == 1 else f"{fitted.target} pages"
+        reporter.warn("sheet-fit", f'sheet "{spec.name}" needs {fitted.pages} pages even at the smallest '
+                      f"readable size (Hebrew {smallest.he:g}pt, English {smallest.en:g}pt), but `fit` asks "
+                      f"for {pages}; the {fitted.pages}-page version was written",
+                      spec.path, spec.line_of("fit"))
+    if fitted.runt:
+        reporter.warn("sheet-fit", f'sheet "{spec.name}": its last page holds only a line or two, even at the '
+                      "smallest readable size", spec.path, spec.line_of("fit"))
+
+
+def sheets_folder(book: Book) -> Path:
+    """source/sheets/: beside the chapter files (the readers read one folder)."""
+    return book.chapters[0].span.path.parent / SHEETS_FOLDER
+
+
+def sheet_files(book: Book) -> list[Path]:
+    folder = sheets_folder(book)
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def sheet_path(book: Book, name: str) -> Path:
+    """NAME is source/sheets/NAME.toml; a name ending in .toml is a path."""
+    path = Path(name) if name.endswith(".toml") else sheets_folder(book) / f"{name}.toml"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in sheet_files(book)) or "none"
+        raise error("sheet", f"no such sheet file (sheets in {sheets_folder(book)}: {known})", path)
+    return path
+
+
+def load_named(path: Path) -> SheetSpec:
+    return load(path, path.stem)
+
+
+def _setting_line(path: Path | None) -> int | None:
+    if path is None or not path.is_file():
+        return None
+    return key_line(path.read_text(encoding="utf-8"), "sheet", "passage")

@@ -1,0 +1,194 @@
+"""One book.pdf from the pieces of the parallel build, with pikepdf.
+
+Each chapter's pages are appended, each with its furniture page (the
+folio) drawn over it as a form XObject; a blank page goes before a chapter
+that would open on a verso; the front matter's pages go first. Then what
+WeasyPrint would have made of one document is rebuilt across the pieces:
+one tree of named destinations (the paragraph anchors, and the chapters
+the contents link to), one outline, and one embedded program per font face
+(press/engine/font_programs.py). See BookJoin for the order of the work.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from press.engine.font_programs import consolidate_fonts, face_names
+from press.engine.fonts import ensure_static_fonts
+
+_FURNITURE = "/PressFurniture"
+
+
+@dataclass(frozen=True, slots=True)
+class JoinPiece:
+    body: bytes  # the chapter's PDF, without folios
+    furniture: bytes  # the folios: one page per body page, from `furniture_first` on
+    furniture_first: int  # the chapter's first page in `furniture` (a batch of chapters' folios)
+    blank_before: bool  # the chapter would open on a verso
+
+
+class BookJoin:
+    """The book, joined in two steps:
+
+    - `BookJoin(blank, pieces)` appends every chapter (its folios drawn over it) and blank page to a
+      book whose catalogue and metadata are the first chapter's (every piece is written from
+      book.html's head, with the same finishing: the same as the front matter's);
+    - `finish(front, target)` puts the front matter's pages first and rebuilds what WeasyPrint would
+      have made of one document: the named destinations, the outline, one program per font face.
+
+    The body does not need the front matter, which waits for every chapter's first folio: the two
+    could overlap, at the price of the workers' memory and the join's at once (see pdf_build).
+    """
+
+    def __init__(self, blank: bytes, pieces: list[JoinPiece]) -> None:
+        if not pieces:
+            raise ValueError("a book has at least one chapter")
+        self._opened: list[Any] = []  # pikepdf copies lazily: sources stay open until the book is saved
+        self.book = self._open(pieces[0].body)
+        try:
+            del self.book.pages[:]  # only its catalogue is kept: every chapter is appended the same way
+            self.destinations: dict[str, Any] = {}
+            self.outline: list[tuple[Any, Any]] = []
+            furniture: dict[int, Any] = {}  # a batch of folios is opened once for all its chapters
+            blank_at: int | None = None
+            for piece in pieces:
+                if piece.blank_before:  # a page object goes into a book once: later blanks are copies
+                    self.book.pages.append(self._open(blank).pages[0] if blank_at is None
+                                           else self.book.pages[blank_at])
+                    blank_at = len(self.book.pages) - 1 if blank_at is None else blank_at
+                if id(piece.furniture) not in furniture:
+                    furniture[id(piece.furniture)] = self._open(piece.furniture)
+                _append(self.book, self._open(piece.body), furniture[id(piece.furniture)].pages,
+                        piece.furniture_first, self.destinations, self.outline)
+        except BaseException:
+            self.close()
+            raise
+
+    def finish(self, front: bytes, target: Path) -> int:
+        """Write the book, `front` first, to `target`; return its page count."""
+        import pikepdf
+
+        try:
+            front_pdf = self._open(front)
+            pages: dict[tuple[int, int], Any] = {}
+            for index, page in enumerate(front_pdf.pages):
+                self.book.pages.insert(index, page)
+                pages[page.obj.objgen] = self.book.pages[index].obj
+            # The front matter's own anchors; its placeholders for the chapters give way to the chapters.
+            for name, destination in _destinations(front_pdf).items():
+                if name not in self.destinations:
+                    self.destinations[name] = _moved(destination, pages)
+            with front_pdf.open_outline() as front_outline:
+                outline = [_copy_item(item, pages) for item in front_outline.root] + self.outline
+            _write_destinations(self.book, self.destinations)
+            _write_outline(self.book, outline)
+            consolidate_fonts(self.book, face_names(ensure_static_fonts()))
+            self.book.save(target, deterministic_id=True, compress_streams=True,
+                           object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            return len(self.book.pages)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for pdf in reversed(self._opened):
+            pdf.close()
+        self._opened.clear()
+
+    def _open(self, data: bytes) -> Any:
+        import pikepdf
+
+        self._opened.append(pikepdf.open(io.BytesIO(data)))
+        return self._opened[-1]
+
+
+def join(front: bytes, blank: bytes, pieces: list[JoinPiece], target: Path) -> int:
+    """Write the book to `target` in one go; return its page count."""
+    return BookJoin(blank, pieces).finish(front, target)
+
+
+def _append(book: Any, body: Any, folios: Any, first: int, destinations: dict[str, Any], outline: list) -> None:
+    if first + len(body.pages) > len(folios):
+        raise RuntimeError("a chapter runs past the end of its furniture")
+    pages: dict[tuple[int, int], Any] = {}  # the chapter's page objects -> the book's
+    for number, page in enumerate(body.pages):
+        furniture_page = folios[first + number]
+        book.pages.append(page)
+        pages[page.obj.objgen] = book.pages[-1].obj
+        _overlay(book, book.pages[-1], furniture_page)
+    for name, destination in _destinations(body).items():
+        destinations.setdefault(name, _moved(destination, pages))  # the first of a name wins, as in WeasyPrint
+    with body.open_outline() as chapter_outline:
+        outline.extend(_copy_item(item, pages) for item in chapter_outline.root)
+
+
+def _moved(destination: Any, pages: dict[tuple[int, int], Any]) -> Any:
+    """An explicit destination `[page /XYZ x y zoom]` pointing at the book's copy of its page."""
+    import pikepdf
+
+    return pikepdf.Array([pages[destination[0].objgen], *list(destination)[1:]])
+
+
+def _overlay(book: Any, page: Any, furniture_page: Any) -> None:
+    """Draw `furniture_page` over `page`, unscaled: both have the same boxes."""
+    import pikepdf
+
+    form = book.copy_foreign(furniture_page.as_form_xobject())
+    form.BBox = pikepdf.Array([float(v) for v in furniture_page.mediabox])
+    form.Matrix = pikepdf.Array([1, 0, 0, 1, 0, 0])
+    # WeasyPrint shares one resource dictionary between pages: each page gets its own copy.
+    resources = pikepdf.Dictionary(dict(page.obj.get("/Resources", pikepdf.Dictionary()).items()))
+    xobjects = pikepdf.Dictionary(dict(resources.get("/XObject", pikepdf.Dictionary()).items()))
+    xobjects[_FURNITURE] = form
+    resources.XObject = xobjects
+    page.obj.Resources = resources
+    page.contents_add(book.make_stream(b"q\n"), prepend=True)
+    page.contents_add(book.make_stream(f"\nQ q {_FURNITURE} Do Q\n".encode()))
+
+
+def _child(dictionary: Any, key: str) -> Any:
+    """`dictionary[key]`, made an empty dictionary first if missing."""
+    import pikepdf
+
+    if key not in dictionary:
+        dictionary[key] = pikepdf.Dictionary()
+    return dictionary[key]
+
+
+def _destinations(pdf: Any) -> dict[str, Any]:
+    import pikepdf
+
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    return dict(pikepdf.NameTree(names.Dests).items())
+
+
+def _write_destinations(book: Any, destinations: dict[str, Any]) -> None:
+    import pikepdf
+
+    tree = pikepdf.NameTree.new(book)
+    for name in sorted(destinations):
+        tree[name] = destinations[name]
+    _child(book.Root, "/Names").Dests = tree.obj
+
+
+def _copy_item(item: Any, pages: dict[tuple[int, int], Any]) -> tuple[Any, Any]:
+    destination = _moved(item.destination, pages) if item.destination is not None else None
+    return (item.title, destination), [_copy_item(child, pages) for child in item.children]
+
+
+def _write_outline(book: Any, items: list) -> None:
+    import pikepdf
+
+    def build(entry: tuple) -> Any:
+        (title, destination), children = entry
+        made = pikepdf.OutlineItem(title, destination)
+        made.children.extend(build(child) for child in children)
+        return made
+
+    with book.open_outline() as outline:
+        outline.root.clear()
+        outline.root.extend(build(item) for item in items)

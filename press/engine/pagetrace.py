@@ -1,0 +1,301 @@
+"""Where the printed edition's pages begin, as places in the model.
+
+The EPUB marks the print edition's page boundaries (a page-list and
+`epub:type="pagebreak"` markers), so that a class reading on different
+devices can say "page 12" and mean the words a printed copy's page 12
+starts with. The boundaries are never guessed: the print edition is laid
+out as book.pdf is (the same parallel build and build cache), whatever
+`[print] layout` it uses, and each page's first text is traced back to a
+chapter, block, paragraph and character offset of the model by the worker
+that lays the chapter out (`trace_pages`). The EPUB templates then put a marker there.
+
+What this reads of a print layout (true of every layout in templates/):
+a chapter's element has the chapter's slug as its id, a block's element
+carries `data-block`, and the nearest block-level element around a text
+carries the paragraph's `lang`. The page number is the text of the margin
+box that shows `counter(page)`, so arabic and Hebrew folios are labelled as
+printed; a page that prints no folio (front matter, blank pages) is not
+listed. A page that begins inside a word (a hyphenated line) is marked
+before that word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from press.model import Block, Book, Chapter, Emphasis, Inline, PageBreak, Paragraph, Span, Text, plain_text
+
+# Characters that a layout may add, drop or reorder without changing the
+# words: spaces (collapsed), format characters (soft hyphens, joiners) and
+# combining marks (Hebrew points, whose order a font fix may change).
+_IGNORED = ("Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me")
+
+
+@dataclass(frozen=True, slots=True)
+class PageStart:
+    """A printed page's number and the place in the model where it begins."""
+
+    label: str  # the folio as printed
+    physical: int  # the page's position in book.pdf, from 1
+    chapter: str  # the chapter's slug
+    block: int | None  # None: the chapter's head (its titles)
+    lang: str | None  # the paragraph's language in the block
+    offset: int  # into plain_text() of that paragraph, at the start of a word
+
+    @property
+    def anchor(self) -> str:
+        """The marker's id: `page-12`, or by position for a folio that is not ASCII."""
+        plain = self.label.isascii() and self.label.isalnum()
+        return f"page-{self.label}" if plain else f"page-p{self.physical}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """What a box of the print layout belongs to, inherited down the box tree."""
+
+    chapter: str | None = None
+    block: int | None = None
+    lang: str | None = None
+
+
+# Where a page's first text begins in its chapter: (block, lang, offset), as in PageStart.
+Place = tuple[int | None, str | None, int]
+
+
+def page_starts(book: Book) -> tuple[PageStart, ...]:
+    """Every printed page that has a folio and model text, in order.
+
+    Read from the parallel print build (press/editions/book/build.py): its
+    workers trace each chapter's pages as they lay them out and the build
+    cache keeps the result, so after book.pdf this costs no layout at all.
+    """
+    from press.editions.book.build import printed_pages
+
+    return tuple(PageStart(label, physical, slug, *place)
+                 for physical, label, slug, place in printed_pages(book) if place is not None and label)
+
+
+def trace_pages(chapter: Chapter, pages: list[Any]) -> tuple[Place | None, ...]:
+    """Where each of a chapter's laid-out pages begins in the model (None: no model text on it)."""
+    tracer = _Tracer((chapter,))
+    starts: list[Place | None] = []
+    for page in pages:
+        # Every text of the page, not just up to the first: the tracer's cursors must pass them all.
+        places = [tracer.place(where, text) for where, text in _flow(page._page_box, tracer.slugs)]
+        first = next((p for p in places if p is not None), None)
+        starts.append(None if first is None else first[1:])
+    return tuple(starts)
+
+
+def reference_page_starts(book: Book) -> tuple[PageStart, ...]:
+    """`page_starts` traced from the book laid out in one process (BookPdfWriter.lay_out): slow, for tests."""
+    from press.editions.book.writer import BookPdfWriter
+
+    tracer = _Tracer(book.chapters)
+    starts: list[PageStart] = []
+    for physical, page in enumerate(BookPdfWriter().lay_out(book).pages, 1):
+        places = [tracer.place(where, text) for where, text in _flow(page._page_box, tracer.slugs)]
+        first = next((p for p in places if p is not None), None)
+        label = folio(page._page_box)
+        if first is not None and label:
+            starts.append(PageStart(label, physical, *first))
+    return tuple(starts)
+
+
+def folio(page_box: Any) -> str:
+    """The page number printed on a page: the margin box showing counter(page)."""
+    for box in page_box.children:
+        content = box.style["content"] if type(box).__name__ == "MarginBox" else ()
+        if any(_counts_pages(item) for item in content or ()):
+            return "".join(text for _, text in _texts(box, _Where(), frozenset())).strip()
+    return ""
+
+
+def _counts_pages(item: Any) -> bool:
+    return isinstance(item, tuple) and item[0] in ("counter()", "counters()") and item[1][0] == "page"
+
+
+def _flow(page_box: Any, slugs: frozenset[str]) -> Iterator[tuple[_Where, str]]:
+    """The texts of a page's main flow: not its margin boxes (running heads,
+    folios) nor its footnote area."""
+    for child in page_box.children:
+        if type(child).__name__ not in ("MarginBox", "FootnoteAreaBox"):
+            yield from _texts(child, _Where(), slugs)
+
+
+def _texts(box: Any, where: _Where, slugs: frozenset[str]) -> Iterator[tuple[_Where, str]]:
+    """The text boxes under `box`, in order, each with where it belongs;
+    generated content (::footnote-call, ::before) is not the book's text."""
+    if "::" in (box.element_tag or ""):
+        return
+    where = _enter(where, box, slugs)
+    if type(box).__name__ == "TextBox":
+        if box.text.strip():
+            yield where, box.text
+        return
+    for child in getattr(box, "children", None) or ():
+        yield from _texts(child, where, slugs)
+
+
+def _enter(where: _Where, box: Any, slugs: frozenset[str]) -> _Where:
+    element = box.element
+    if element is None:
+        return where
+    if element.get("id") in slugs:
+        where = _Where(chapter=element.get("id"))
+    if element.get("data-block", "").isdigit():
+        where = replace(where, block=int(element.get("data-block")), lang=None)
+    if _is_block_container(box) and element.get("lang"):
+        where = replace(where, lang=element.get("lang"))
+    return where
+
+
+def _is_block_container(box: Any) -> bool:
+    from weasyprint.formatting_structure import boxes
+
+    return isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.InlineBlockBox)
+
+
+class _Tracer:
+    """Follows each paragraph's printed text through the model's text."""
+
+    def __init__(self, chapters: tuple[Chapter, ...]) -> None:
+        self.slugs = frozenset(chapter.slug for chapter in chapters)
+        self.texts = {(c.slug, b.number, p.lang): plain_text(p.runs)
+                      for c in chapters for b in c.blocks for p in b.paragraphs}
+        self.significant: dict[tuple[str, int, str], _Significant] = {}
+        self.cursor: dict[tuple[str, int, str], int] = {}  # in the significant characters
+        self.seen: set[str] = set()  # chapters whose blocks have begun
+
+    def place(self, where: _Where, text: str) -> tuple[str, int | None, str | None, int] | None:
+        """Where `text` begins in the model, or None when it is not the model's text."""
+        if where.chapter is None:
+            return None
+        if where.block is None:  # a chapter's head, before its first block only
+            return None if where.chapter in self.seen else (where.chapter, None, None, 0)
+        self.seen.add(where.chapter)
+        key = (where.chapter, where.block, where.lang or "")
+        model = self.texts.get(key)
+        if model is None:
+            return None
+        if key not in self.significant:
+            self.significant[key] = _Significant.of(model)
+        significant = self.significant[key]
+        found = _match(significant.chars, self.cursor.get(key, 0), _significant(text))
+        if found is None:
+            return None  # a note call's number, or text the layout added
+        start, end = found
+        self.cursor[key] = end
+        return (where.chapter, where.block, where.lang, _word_start(model, significant.positions[start]))
+
+
+class _SignificantTable(dict):
+    """A str.translate table for text matching: every character to one character, spaces, format
+    characters and marks to NUL (dropped), letters to lower case (where that is one character)."""
+
+    def __missing__(self, code_point: int) -> str:
+        char = chr(code_point)
+        lower = char.lower()
+        kept = "\0" if unicodedata.category(char) in _IGNORED else lower if len(lower) == 1 else char
+        self[code_point] = kept
+        return kept
+
+
+_SIGNIFICANT = _SignificantTable()
+_KEPT = re.compile("[^\0]")
+
+
+def _significant(text: str) -> str:
+    return text.translate(_SIGNIFICANT).replace("\0", "")
+
+
+@dataclass(frozen=True, slots=True)
+class _Significant:
+    """A model text's significant characters, and where each stands in it."""
+
+    chars: str
+    positions: tuple[int, ...]
+
+    @classmethod
+    def of(cls, model: str) -> _Significant:
+        marked = model.translate(_SIGNIFICANT)
+        return cls(marked.replace("\0", ""), tuple(found.start() for found in _KEPT.finditer(marked)))
+
+
+def _match(model: str, at: int, text: str) -> tuple[int, int] | None:
+    """(start, end) of `text` in `model` from `at`, both in significant characters (_SIGNIFICANT).
+
+    A hyphen the layout added at the end of a hyphenated line is allowed.
+    """
+    if text and model.startswith(text, at):
+        return at, at + len(text)
+    if len(text) > 1 and unicodedata.category(text[-1]) == "Pd" and model.startswith(text[:-1], at):
+        return at, at + len(text) - 1
+    return None
+
+
+def _word_start(text: str, offset: int) -> int:
+    while offset > 0 and not text[offset - 1].isspace():
+        offset -= 1
+    return offset
+
+
+# Putting the markers into the model ------------------------------------------
+
+def mark_chapter(chapter: Chapter, starts: tuple[PageStart, ...],
+                 primary: str) -> tuple[Chapter, tuple[PageBreak, ...]]:
+    """The chapter with a PageBreak run where each of its printed pages begins,
+    and the breaks that come before its head."""
+    own = [s for s in starts if s.chapter == chapter.slug]
+    head = tuple(PageBreak(s.label, s.anchor, primary) for s in own if s.block is None)  # type: ignore[arg-type]
+    inside = [s for s in own if s.block is not None]
+    blocks = tuple(_mark_block(block, inside) for block in chapter.blocks)
+    return replace(chapter, blocks=blocks), head
+
+
+def _mark_block(block: Block, starts: list[PageStart]) -> Block:
+    mine = [s for s in starts if s.block == block.number]
+    if not mine:
+        return block
+    return replace(block, en=_mark_paragraph(block.en, mine), he=_mark_paragraph(block.he, mine))
+
+
+def _mark_paragraph(paragraph: Paragraph | None, starts: list[PageStart]) -> Paragraph | None:
+    if paragraph is None:
+        return None
+    breaks = [(s.offset, PageBreak(s.label, s.anchor, paragraph.lang)) for s in starts if s.lang == paragraph.lang]
+    if not breaks:
+        return paragraph
+    runs, _ = _insert(paragraph.runs, sorted(breaks, key=lambda pair: pair[0]), 0)
+    return replace(paragraph, runs=runs)
+
+
+def _insert(runs: tuple[Inline, ...], breaks: list[tuple[int, PageBreak]], at: int) -> tuple[tuple[Inline, ...], int]:
+    """`runs` with each break inserted at its offset into their plain text; `at` is the runs' own offset."""
+    out: list[Inline] = []
+    for run in runs:
+        if isinstance(run, Text):
+            out.extend(_split(run.text, [(o - at, b) for o, b in breaks if at <= o < at + len(run.text)]))
+            at += len(run.text)
+        elif isinstance(run, (Emphasis, Span)):
+            children, at = _insert(run.children, breaks, at)
+            out.append(replace(run, children=children))
+        else:
+            out.append(run)
+    return tuple(out), at
+
+
+def _split(text: str, breaks: list[tuple[int, PageBreak]]) -> list[Inline]:
+    pieces: list[Inline] = []
+    last = 0
+    for offset, mark in breaks:
+        if offset > last:
+            pieces.append(Text(text[last:offset]))
+        pieces.append(mark)
+        last = offset
+    pieces.append(Text(text[last:]))
+    return [piece for piece in pieces if not (isinstance(piece, Text) and not piece.text)]

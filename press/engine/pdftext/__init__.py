@@ -1,0 +1,40 @@
+"""Hebrew that copies out of our PDFs: two text channels per right-to-left line.
+
+PDF readers rebuild text from glyph codes, and WeasyPrint 70 maps each
+glyph to the characters of the first cluster it drew (a letter keeps the
+points it first came with), so pointed Hebrew copies out garbled. The two
+engines that matter read text differently
+(../shared/research/pdf-hebrew-text.md):
+
+- PDFium (Chrome, Edge) reads the glyphs: it wants them in visual order,
+  each point before its letter, every code mapped to its own characters,
+  no rightward moves inside a TJ (a move reads as a space), and no comma
+  or digit shown just before a point (it would read them as one run);
+- poppler (pdftotext, most Linux viewers) cannot rebuild points from
+  glyphs at all, but honours `/ActualText` on a `/Span`, in visual order,
+  with an RLM after a point that ends a word before punctuation.
+
+So every right-to-left text box WeasyPrint draws is written here instead:
+
+    /Span <</ActualText (visual text)>> BDC     poppler's channel
+      /P <</ActualText ()>> BDC                 empty: PDFium reads the glyphs
+        [codes with leftward moves only] TJ     PDFium's channel
+      EMC
+    EMC
+    /Span <</ActualText <FEFF0000>>> BDC ... EMC  each raised point, ignored by both
+
+The glyphs are painted where WeasyPrint paints them (to 1/1000 em); only
+the codes, their widths and the marked content differ. Left-to-right boxes
+are left entirely to WeasyPrint.
+
+The one entry point is `write_pdf`, used by press.engine.pdf for every
+PDF. It wraps `weasyprint.draw.text.draw_first_line` while writing; the
+wrapper refuses to install on any WeasyPrint but the version it was
+written against (tests/test_pdftext.py pins its behaviour too).
+"""
+
+from __future__ import annotations
+
+from press.engine.pdftext.hook import SUPPORTED_WEASYPRINT, write_pdf
+
+__all__ = ["SUPPORTED_WEASYPRINT", "write_pdf"]
