@@ -455,7 +455,7 @@ def test_hebrew_folios_label_the_pages_as_printed(sample_he_epub: Epub) -> None:
 
 
 def test_page_breaks_land_at_word_starts_inside_runs() -> None:
-    from press.engine.pagetrace import _insert
+    from press.editions.epub.pagebreaks import _insert
     from press.model import Emphasis, PageBreak, Paragraph, SourceSpan, Text
 
     runs = (Text("one two "), Emphasis((Text("three four"),)), Text(" five"))
@@ -479,9 +479,9 @@ def _with_layout(book: Book, layout: str) -> Book:
                                                ("hebrew", {"he"}), ("english", {"en"})])
 def test_layouts_choose_the_languages_and_keep_every_page_marker(sample_epub: Epub, layout: str,
                                                                  shown: set[str]) -> None:
+    from press.editions.book import page_starts
     from press.editions.epub.writer import render_book
     from press.engine.fonts import ensure_static_fonts
-    from press.engine.pagetrace import page_starts
 
     starts = page_starts(sample_epub.book)
     rendered = render_book(_with_layout(sample_epub.book, layout), ensure_static_fonts(), starts)
@@ -686,7 +686,8 @@ def test_font_subsets_started_before_rendering_are_made_again_for_a_character_a_
     from fontTools.ttLib import TTFont
 
     from press.engine.fonts import ensure_static_fonts
-    from press.engine.webfonts import Subsetting, background_pool
+    from press.engine.pool import background_pool
+    from press.engine.webfonts import Subsetting
 
     face = next(face for face in ensure_static_fonts() if face.family == "EB Garamond")
     with background_pool(2) as pool:

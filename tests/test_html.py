@@ -9,7 +9,7 @@ from conftest import FIXTURES, PROJECT
 from lxml import html as lxml_html
 
 from press.diagnostics import Reporter
-from press.editions.book.writer import BookPdfWriter
+from press.editions.book import single_html
 from press.readers import read_book
 
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "section", "aside", "li", "td", "th", "blockquote")
@@ -17,7 +17,7 @@ BLOCK_TAGS = ("p", "h1", "h2", "h3", "section", "aside", "li", "td", "th", "bloc
 
 def book_tree(source: Path):
     book = read_book(source, Reporter())
-    return lxml_html.fromstring(BookPdfWriter().single_html(book))
+    return lxml_html.fromstring(single_html(book))
 
 
 @pytest.fixture(params=["sample", "seed", "mixed"])

@@ -47,10 +47,10 @@ def reference_pdf(source: Path, target: Path, *, text_layer: bool = True) -> Pat
     """The book laid out in one process by BookPdfWriter.lay_out."""
     script = ("import sys; from pathlib import Path; from press.diagnostics import Reporter; "
               "from press.readers import read_book; from press.editions.book.writer import BookPdfWriter; "
-              "from press.editions import pdf_finish, layout; "
+              "from press.engine import finish, pdf; "
               "book = read_book(Path(sys.argv[1]), Reporter()); laid = BookPdfWriter().lay_out(book); "
-              "target = Path(sys.argv[2]); options = pdf_finish.options(book); "
-              "layout.write_pages(laid.pages, laid.first, target, target, **options) if sys.argv[3] == 'on' "
+              "target = Path(sys.argv[2]); options = finish.options(book); "
+              "pdf.write_pages(laid.pages, laid.first, target, target, **options) if sys.argv[3] == 'on' "
               "else laid.first.copy(laid.pages).write_pdf(target)")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONPATH": str(PROJECT)}
     subprocess.run([sys.executable, "-c", script, str(source), str(target), "on" if text_layer else "off"],
@@ -162,14 +162,14 @@ def test_folios_of_a_batch_of_chapters_are_those_of_one_document_per_chapter() -
     """The furniture of a run of chapters is one document, a filler page standing for a blank page
     before a chapter; each chapter's folios are those it gets laid out alone."""
     from press.diagnostics import Reporter
-    from press.editions.book import worker as pdf_worker
+    from press.editions.book import worker
     from press.readers import read_book
 
-    pdf_worker.start(read_book(PROJECT / "source", Reporter()))
+    worker.start(read_book(PROJECT / "source", Reporter()))
     runs = ((1, ("chapter",) * 3), (5, ("chapter",) * 2), (7, ("chapter",)))  # a blank page at folio 4
-    pdf, ranges = pdf_worker.lay_out_furniture(runs)
+    pdf, ranges = worker.lay_out_furniture(runs)
     assert [offset for offset, _ in ranges] == [0, 4, 6]
-    alone = [pdf_worker.lay_out_furniture((run,))[1][0][1] for run in runs]
+    alone = [worker.lay_out_furniture((run,))[1][0][1] for run in runs]
     assert [labels for _, labels in ranges] == alone == [["1", "2", "3"], ["5", "6"], ["7"]]
     with pikepdf.open(io.BytesIO(pdf)) as document:
         assert len(document.pages) == 7
@@ -204,18 +204,18 @@ def test_stamped_folios_equal_laid_out_folios_across_digit_counts(tmp_path: Path
     import pypdfium2 as pdfium
 
     from press.diagnostics import Reporter
-    from press.editions.book import worker as pdf_worker
+    from press.editions.book import worker
     from press.engine import folio_stamps
     from press.readers import read_book
 
-    pdf_worker.start(read_book(make_book(tmp_path, seed_chapter, primary=primary), Reporter()))
+    worker.start(read_book(make_book(tmp_path, seed_chapter, primary=primary), Reporter()))
     runs = ((1, ("chapter",) * 3), (7, ("chapter",) * 6), (97, ("chapter",) * 6), (999, ("chapter",) * 4))
-    pdf, meta = pdf_worker.lay_out_folio_samples(("chapter",), (1, 2, 3, 4))
+    pdf, meta = worker.lay_out_folio_samples(("chapter",), (1, 2, 3, 4))
     samples = folio_stamps.Samples.read(pdf, tuple(folio_stamps.SamplePage(*page) for page in meta["pages"]),
                                         tuple(meta["figures"]), str)
     assert samples is not None, "EB Garamond's figures are tabular: arabic folios can be stamped"
     stamped, stamped_ranges = folio_stamps.stamp(samples, runs, str)
-    laid, laid_ranges = pdf_worker.lay_out_furniture(runs)
+    laid, laid_ranges = worker.lay_out_furniture(runs)
     assert [labels for _, labels in stamped_ranges] == [labels for _, labels in laid_ranges]
     assert stamped_ranges[-1][1] == ["999", "1000", "1001", "1002"]
 
@@ -235,13 +235,13 @@ def test_stamped_folios_equal_laid_out_folios_across_digit_counts(tmp_path: Path
 def test_hebrew_folios_are_not_stamped() -> None:
     """Hebrew numerals are neither one width nor one code a character: they are laid out page by page."""
     from press.diagnostics import Reporter
-    from press.editions.book import worker as pdf_worker
+    from press.editions.book import worker
     from press.engine import folio_stamps
     from press.hebrew import hebrew_numeral
     from press.readers import read_book
 
-    pdf_worker.start(read_book(PROJECT / "source", Reporter()))
-    pdf, meta = pdf_worker.lay_out_folio_samples(("chapter",), (1, 2))
+    worker.start(read_book(PROJECT / "source", Reporter()))
+    pdf, meta = worker.lay_out_folio_samples(("chapter",), (1, 2))
     pages = tuple(folio_stamps.SamplePage(*page) for page in meta["pages"])
     assert folio_stamps.Samples.read(pdf, pages, tuple(meta["figures"]), str) is not None
     assert folio_stamps.Samples.read(pdf, pages, tuple(meta["figures"]), hebrew_numeral) is None
@@ -250,18 +250,19 @@ def test_hebrew_folios_are_not_stamped() -> None:
 def test_each_face_is_subset_from_its_own_font_file_and_a_wrong_file_is_refused(book) -> None:
     """press/engine/font_programs.py maps each face of the PDF to a font file by name and checks the glyphs
     against the pieces: the right file agrees, another face's file does not."""
-    from press.engine import font_programs as pdf_fonts
+    from press.engine import font_programs
     from press.engine.fonts import ensure_static_fonts
 
-    files = pdf_fonts.face_names(ensure_static_fonts())
+    files = font_programs.face_names(ensure_static_fonts())
     with pikepdf.open(book["pdf"]) as document:
         fonts = [obj for obj in document.objects
                  if isinstance(obj, pikepdf.Dictionary) and obj.get("/Subtype") == "/CIDFontType2"]
-        assert {pdf_fonts._face(font.FontDescriptor) for font in fonts} <= set(files)
+        assert {font_programs._face(font.FontDescriptor) for font in fonts} <= set(files)
         for font in fonts:
-            face, used = pdf_fonts._face(font.FontDescriptor), pdf_fonts._used_glyphs(font)
+            face, used = font_programs._face(font.FontDescriptor), font_programs._used_glyphs(font)
             own = font.FontDescriptor.FontFile2.read_bytes()
-            right = pdf_fonts._glyph_headers(pdf_fonts.subset_face(files[face], used))
-            assert pdf_fonts._agrees(right, own, used), face
+            right = font_programs._glyph_headers(font_programs.subset_face(files[face], used))
+            assert font_programs._agrees(right, own, used), face
             other = next(path for name, path in files.items() if name.split("-")[0] != face.split("-")[0])
-            assert not pdf_fonts._agrees(pdf_fonts._glyph_headers(pdf_fonts.subset_face(other, used)), own, used)
+            wrong = font_programs._glyph_headers(font_programs.subset_face(other, used))
+            assert not font_programs._agrees(wrong, own, used)

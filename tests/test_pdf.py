@@ -96,13 +96,13 @@ def test_pdf_streams_are_compressed_at_our_flate_level() -> None:
 
     import pydyf
 
-    from press.engine import pdf as layout
+    from press.engine import pdf
 
     assert "zlib.compressobj(level=9)" in inspect.getsource(pydyf.Stream.data.fget), \
         "pydyf changed how it compresses: check press.engine.pdf._flate_level"
     raw = b"q 1 0 0 1 0 0 cm /F1 12 Tf (page) Tj Q" * 300
-    with layout._flate_level(layout.FLATE_LEVEL):
+    with pdf._flate_level(pdf.FLATE_LEVEL):
         ours = pydyf.Stream([raw], compress=True).data
-    compressor = zlib.compressobj(layout.FLATE_LEVEL)
+    compressor = zlib.compressobj(pdf.FLATE_LEVEL)
     assert compressor.compress(raw) + compressor.flush() in ours
     assert pydyf.zlib is zlib, "restored after writing"

@@ -29,7 +29,7 @@ from sheettools import (
 )
 
 from press.diagnostics import Reporter
-from press.editions.sheet import fit as sheet_fit
+from press.editions.sheet import fit
 from press.editions.sheet.fit import STEPS, Fitter
 from press.model import Block, Book, plain_text
 from press.readers import read_book
@@ -239,8 +239,8 @@ def test_a_last_page_of_a_line_or_two_is_pulled_back(tanya: Path, out: Path, boo
     toml.write_text(RUNT, encoding="utf-8")
     html = render("sheet", "sheet.html", sheet=sheet_view(book, load(toml, "runt")), css="")
     natural = lay_out(html, "sheet", [_stylesheet("8.5in 11in", "columns", STEPS[0])])
-    height = sheet_fit.content_height(natural.pages[-1])
-    assert height < sheet_fit.RUNT_LINES * STEPS[0].en_line, "the fixture no longer spills a line: adjust RUNT"
+    height = fit.content_height(natural.pages[-1])
+    assert height < fit.RUNT_LINES * STEPS[0].en_line, "the fixture no longer spills a line: adjust RUNT"
     pdf, stderr = sheet(tanya, out, "runt")
     assert page_count(pdf) == len(natural.pages) - 1 and "sheet-fit" not in stderr
     assert body_lines_on_last_page(pdf) >= 3
@@ -295,7 +295,7 @@ def fitter(monkeypatch: pytest.MonkeyPatch, counts: list[int], heights: list[flo
         laid.append(step.index)
         return FakeDocument(counts[step.index], (heights or [500.0] * len(STEPS))[step.index])
 
-    monkeypatch.setattr(sheet_fit, "content_height", lambda page: page)
+    monkeypatch.setattr(fit, "content_height", lambda page: page)
     return Fitter(lay_out, target), laid
 
 
@@ -327,4 +327,4 @@ def test_a_runt_last_page_is_pulled_back(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_runt_detection_threshold() -> None:
-    assert sheet_fit.RUNT_LINES * STEPS[0].en_line == pytest.approx(46.86, abs=0.1)
+    assert fit.RUNT_LINES * STEPS[0].en_line == pytest.approx(46.86, abs=0.1)

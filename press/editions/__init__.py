@@ -1,4 +1,13 @@
-"""The outputs, by command name. Imported lazily: `--help` stays fast."""
+"""The editions, one package each, by command name (`build.py pdf`, `epub`...).
+
+Each package holds one edition's writer (a class on `base.Writer`) and
+everything only it uses; its templates are a folder of templates/. An
+edition uses the model, the checks and the engine (press/engine/), never
+another edition's modules: where it needs another's product it calls a
+function that edition's package exports (the booklet asks
+`press.editions.book.book_pdf`, the EPUB `press.editions.book.page_starts`).
+The writers are imported when their command runs: `--help` stays fast.
+"""
 
 from __future__ import annotations
 

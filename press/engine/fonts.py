@@ -5,23 +5,20 @@ the system. Both ship as variable fonts; WeasyPrint would instantiate every
 weight with fontTools for every document (about 0.35 s a face), so each
 face is instantiated once into the font cache and reused.
 
-Every font stack names a Hebrew and a Latin face, and `check_coverage`
-refuses a book with a character its stack cannot draw: a fallback to a
-system font, or a `.notdef` box, is a defect, not a warning.
+Every font stack names a Hebrew and a Latin face; `covered` says whether
+a stack can draw a character (press/checks.py refuses a book with one it
+cannot: a fallback to a system font, or a `.notdef` box, is a defect).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from press.diagnostics import BuildError, Diagnostic
-from press.hebrew import describe, with_points
-from press.model import Book, Emphasis, Inline, Lang, NoteRef, Paragraph, Span, Text
+from press.model import Lang
 from press.paths import font_cache
 
 
@@ -101,51 +98,7 @@ def _cmap(family: str) -> frozenset[int]:
     return frozenset(TTFont(face.path, lazy=True).getBestCmap())
 
 
-def _needs_glyph(char: str) -> bool:
-    # Format characters (RLM, ZWJ...) are not drawn; spaces and line
-    # breaks are handled by the layout engine.
-    return unicodedata.category(char) not in ("Cf", "Cc", "Zl", "Zp")
-
-
-def check_coverage(book: Book) -> None:
-    """Stop the build naming every character no font of its stack can draw."""
-    ensure_static_fonts()
-    problems: dict[tuple[str, str], Diagnostic] = {}
-    points = getattr(getattr(book.settings, "hebrew", None), "points", "all")  # unprinted marks need no glyph
-    for chapter in book.chapters:
-        paragraphs = [p for block in chapter.blocks for p in block.paragraphs]
-        for paragraph in paragraphs:
-            _check_runs(paragraph.runs, paragraph.lang, paragraph, problems, points)
-        for note in chapter.notes:
-            if note.runs is not None:
-                _check_runs(note.runs, note.lang, Paragraph(note.lang, (), note.span), problems, points)
-    if problems:
-        raise BuildError(*problems.values())
-
-
-def _check_runs(runs: tuple[Inline, ...], lang: Lang, where: Paragraph,
-                problems: dict[tuple[str, str], Diagnostic], points: str = "all") -> None:
-    for run in runs:
-        if isinstance(run, Text):
-            # Each distinct character once: a book has a few hundred, in millions of places.
-            for char in dict.fromkeys(with_points(run.text, points)):
-                if _needs_glyph(char) and not _covered(char, lang):
-                    key = (char, str(where.span.path))
-                    problems.setdefault(key, _missing(char, lang, where))
-        elif isinstance(run, Span):
-            _check_runs(run.children, run.lang, where, problems, points)
-        elif isinstance(run, Emphasis):
-            _check_runs(run.children, lang, where, problems, points)
-        elif isinstance(run, NoteRef):
-            _check_runs((Text(run.id),), lang, where, problems)
-
-
 @cache
-def _covered(char: str, lang: Lang) -> bool:
+def covered(char: str, lang: Lang) -> bool:
+    """Whether a face of the stack of `lang` has a glyph for `char`."""
     return any(ord(char) in _cmap(family) for family in STACKS[lang])
-
-
-def _missing(char: str, lang: Lang, where: Paragraph) -> Diagnostic:
-    fonts = " or ".join(STACKS[lang])
-    return Diagnostic("font-coverage", "error", f"{describe(char)} cannot be drawn: {fonts} has no glyph for it",
-                      where.span.path, where.span.line)

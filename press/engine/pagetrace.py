@@ -1,13 +1,13 @@
-"""Where the printed edition's pages begin, as places in the model.
+"""The page trace: where laid-out pages begin, as places in the model.
 
 The EPUB marks the print edition's page boundaries (a page-list and
 `epub:type="pagebreak"` markers), so that a class reading on different
 devices can say "page 12" and mean the words a printed copy's page 12
-starts with. The boundaries are never guessed: the print edition is laid
-out as book.pdf is (the same parallel build and build cache), whatever
-`[print] layout` it uses, and each page's first text is traced back to a
-chapter, block, paragraph and character offset of the model by the worker
-that lays the chapter out (`trace_pages`). The EPUB templates then put a marker there.
+starts with. The boundaries are never guessed: the print edition's
+workers trace each chapter's pages as they lay them out (`trace_pages`),
+each page's first text back to a chapter, block, paragraph and character
+offset of the model; the book edition hands them out as `PageStart`s
+(press.editions.book.page_starts), and the EPUB puts a marker there.
 
 What this reads of a print layout (true of every layout in templates/):
 a chapter's element has the chapter's slug as its id, a block's element
@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from press.model import Block, Book, Chapter, Emphasis, Inline, PageBreak, Paragraph, Span, Text, plain_text
+from press.model import Chapter, plain_text
 
 # Characters that a layout may add, drop or reorder without changing the
 # words: spaces (collapsed), format characters (soft hyphens, joiners) and
@@ -66,44 +66,18 @@ class _Where:
 Place = tuple[int | None, str | None, int]
 
 
-def page_starts(book: Book) -> tuple[PageStart, ...]:
-    """Every printed page that has a folio and model text, in order.
-
-    Read from the parallel print build (press/editions/book/build.py): its
-    workers trace each chapter's pages as they lay them out and the build
-    cache keeps the result, so after book.pdf this costs no layout at all.
-    """
-    from press.editions.book.build import printed_pages
-
-    return tuple(PageStart(label, physical, slug, *place)
-                 for physical, label, slug, place in printed_pages(book) if place is not None and label)
-
-
 def trace_pages(chapter: Chapter, pages: list[Any]) -> tuple[Place | None, ...]:
     """Where each of a chapter's laid-out pages begins in the model (None: no model text on it)."""
     tracer = _Tracer((chapter,))
-    starts: list[Place | None] = []
-    for page in pages:
-        # Every text of the page, not just up to the first: the tracer's cursors must pass them all.
-        places = [tracer.place(where, text) for where, text in _flow(page._page_box, tracer.slugs)]
-        first = next((p for p in places if p is not None), None)
-        starts.append(None if first is None else first[1:])
-    return tuple(starts)
+    return tuple(None if (first := tracer.first_on(page)) is None else first[1:] for page in pages)
 
 
-def reference_page_starts(book: Book) -> tuple[PageStart, ...]:
-    """`page_starts` traced from the book laid out in one process (BookPdfWriter.lay_out): slow, for tests."""
-    from press.editions.book.writer import BookPdfWriter
-
-    tracer = _Tracer(book.chapters)
-    starts: list[PageStart] = []
-    for physical, page in enumerate(BookPdfWriter().lay_out(book).pages, 1):
-        places = [tracer.place(where, text) for where, text in _flow(page._page_box, tracer.slugs)]
-        first = next((p for p in places if p is not None), None)
-        label = folio(page._page_box)
-        if first is not None and label:
-            starts.append(PageStart(label, physical, *first))
-    return tuple(starts)
+def page_starts_of(chapters: tuple[Chapter, ...], pages: list[Any]) -> tuple[PageStart, ...]:
+    """The PageStart of every page of a book laid out as one run of pages, numbered from 1, that has a
+    folio and model text: the reference the parallel build's trace is tested against."""
+    tracer = _Tracer(chapters)
+    starts = ((physical, tracer.first_on(page), folio(page._page_box)) for physical, page in enumerate(pages, 1))
+    return tuple(PageStart(label, physical, *first) for physical, first, label in starts if first and label)
 
 
 def folio(page_box: Any) -> str:
@@ -170,6 +144,12 @@ class _Tracer:
         self.significant: dict[tuple[str, int, str], _Significant] = {}
         self.cursor: dict[tuple[str, int, str], int] = {}  # in the significant characters
         self.seen: set[str] = set()  # chapters whose blocks have begun
+
+    def first_on(self, page: Any) -> tuple[str, int | None, str | None, int] | None:
+        """Where a laid-out page's first model text begins, or None when it has none."""
+        # Every text of the page, not just up to the first: the cursors must pass them all.
+        places = [self.place(where, text) for where, text in _flow(page._page_box, self.slugs)]
+        return next((p for p in places if p is not None), None)
 
     def place(self, where: _Where, text: str) -> tuple[str, int | None, str | None, int] | None:
         """Where `text` begins in the model, or None when it is not the model's text."""
@@ -242,60 +222,3 @@ def _word_start(text: str, offset: int) -> int:
     while offset > 0 and not text[offset - 1].isspace():
         offset -= 1
     return offset
-
-
-# Putting the markers into the model ------------------------------------------
-
-def mark_chapter(chapter: Chapter, starts: tuple[PageStart, ...],
-                 primary: str) -> tuple[Chapter, tuple[PageBreak, ...]]:
-    """The chapter with a PageBreak run where each of its printed pages begins,
-    and the breaks that come before its head."""
-    own = [s for s in starts if s.chapter == chapter.slug]
-    head = tuple(PageBreak(s.label, s.anchor, primary) for s in own if s.block is None)  # type: ignore[arg-type]
-    inside = [s for s in own if s.block is not None]
-    blocks = tuple(_mark_block(block, inside) for block in chapter.blocks)
-    return replace(chapter, blocks=blocks), head
-
-
-def _mark_block(block: Block, starts: list[PageStart]) -> Block:
-    mine = [s for s in starts if s.block == block.number]
-    if not mine:
-        return block
-    return replace(block, en=_mark_paragraph(block.en, mine), he=_mark_paragraph(block.he, mine))
-
-
-def _mark_paragraph(paragraph: Paragraph | None, starts: list[PageStart]) -> Paragraph | None:
-    if paragraph is None:
-        return None
-    breaks = [(s.offset, PageBreak(s.label, s.anchor, paragraph.lang)) for s in starts if s.lang == paragraph.lang]
-    if not breaks:
-        return paragraph
-    runs, _ = _insert(paragraph.runs, sorted(breaks, key=lambda pair: pair[0]), 0)
-    return replace(paragraph, runs=runs)
-
-
-def _insert(runs: tuple[Inline, ...], breaks: list[tuple[int, PageBreak]], at: int) -> tuple[tuple[Inline, ...], int]:
-    """`runs` with each break inserted at its offset into their plain text; `at` is the runs' own offset."""
-    out: list[Inline] = []
-    for run in runs:
-        if isinstance(run, Text):
-            out.extend(_split(run.text, [(o - at, b) for o, b in breaks if at <= o < at + len(run.text)]))
-            at += len(run.text)
-        elif isinstance(run, (Emphasis, Span)):
-            children, at = _insert(run.children, breaks, at)
-            out.append(replace(run, children=children))
-        else:
-            out.append(run)
-    return tuple(out), at
-
-
-def _split(text: str, breaks: list[tuple[int, PageBreak]]) -> list[Inline]:
-    pieces: list[Inline] = []
-    last = 0
-    for offset, mark in breaks:
-        if offset > last:
-            pieces.append(Text(text[last:offset]))
-        pieces.append(mark)
-        last = offset
-    pieces.append(Text(text[last:]))
-    return [piece for piece in pieces if not (isinstance(piece, Text) and not piece.text)]

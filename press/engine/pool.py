@@ -1,12 +1,25 @@
-"""An Executor that runs each task at once, in this process.
+"""The parallel pool: worker processes for independent tasks, and a stand-in that runs them here.
 
-For the parallel steps' small cases (one task, one core): the callers keep
-one code path (submit, then the futures' results) with no worker to start.
+Every parallel step keeps one code path (submit, then the futures'
+results), whatever the number of workers:
+
+- `InProcess` runs each task at once, in this process: the small cases
+  (one task, one core), with no worker to start.
+- `WorkerPool` is the print build's pool: forked workers, each prepared
+  once by an initializer (stylesheets and fonts loaded on first use), no
+  more of them than there are tasks, grown when a later step has more.
+- `background_pool` is for a few short, independent steps (the EPUB's
+  font subsets and cover), forked while the caller goes on working.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import Executor, Future
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from typing import Any
 
 
 class InProcess(Executor):
@@ -19,3 +32,50 @@ class InProcess(Executor):
         except Exception as failure:  # handed to the caller through the future
             future.set_exception(failure)
         return future
+
+
+class WorkerPool:
+    """Up to `jobs` worker processes, started by `start_worker(*args)`; for a single task, this
+    process, prepared by `start_here(*args)` (which need not tune a worker's garbage collector)."""
+
+    def __init__(self, jobs: int, start_here: Callable[..., None], start_worker: Callable[..., None],
+                 args: tuple[Any, ...]) -> None:
+        self.jobs, self.start_here, self.start_worker, self.args = jobs, start_here, start_worker, args
+        self._executor: Executor | None = None
+        self._size = 0
+
+    def executor(self, tasks: int) -> Executor:
+        """Workers for `tasks` tasks: no more than there are tasks; in this process for one."""
+        wanted = max(1, min(self.jobs, tasks))
+        if self._executor is None or self._size < wanted:
+            self.close()
+            if wanted == 1:
+                self.start_here(*self.args)
+                self._executor = InProcess()
+            else:
+                context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+                self._executor = ProcessPoolExecutor(wanted, mp_context=context, initializer=self.start_worker,
+                                                     initargs=self.args)
+            self._size = wanted
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None
+
+
+def completed(futures: Iterable[Future]) -> Iterator[Future]:
+    """The futures as they finish."""
+    return as_completed(futures)
+
+
+@contextmanager
+def background_pool(tasks: int) -> Iterator[Executor]:
+    """Worker processes for a few slow, independent steps (the EPUB's font subsets, its cover)."""
+    jobs = min(tasks, os.cpu_count() or 1)
+    if jobs < 2 or os.name != "posix":
+        yield InProcess()
+        return
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool

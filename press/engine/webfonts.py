@@ -15,14 +15,12 @@ the bytes depend on the characters alone.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
-from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
 from posixpath import relpath
 
 from press.engine.fonts import Face
-from press.engine.pool import InProcess
 
 FONT_FOLDER = "fonts"
 # The features browsers and e-readers turn on by themselves for Latin and
@@ -60,21 +58,6 @@ def used_characters(documents: Iterable[str]) -> str:
     for document in documents:
         found.update(html.document_fromstring(document.encode("utf-8"), parser=parser).text_content())
     return "".join(sorted(found))
-
-
-@contextmanager
-def background_pool(tasks: int) -> Iterator[Executor]:
-    """Worker processes for the EPUB's slow, independent steps (font subsets, the cover)."""
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    jobs = min(tasks, os.cpu_count() or 1)
-    if jobs < 2 or os.name != "posix":
-        yield InProcess()
-        return
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield pool
 
 
 # What the templates add to the model's text, as far as known: ASCII, line breaks, the middle dot

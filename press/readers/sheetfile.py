@@ -13,14 +13,17 @@ from __future__ import annotations
 import datetime
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from press.bidi import isolate
 from press.config import key_line
 from press.diagnostics import error
+from press.model import Inline, Lang, NoteRef, Paragraph, SourceSpan, Text
 from press.passage import Passage, parse
+from press.readers.markdown import parse_inline
 from press.textfile import read_text
 from press.tomlpos import ItemSpan, array_items, item_key_line
 
@@ -214,3 +217,16 @@ _TOP_KEYS: dict[str, Callable[[str, Any, _Where], Any]] = {
     "numbers": _bool, "fit": _fit, "items": _items,
 }
 _ITEM_KEYS = ("passage", *(k for kind in TEXT_KINDS for k in (kind, f"{kind}_he")), "lines")
+
+
+# The teacher's words in the model ------------------------------------------
+
+def teacher_paragraph(text: str, lang: Lang, where: SourceSpan) -> Paragraph:
+    """The teacher's words as a paragraph: *emphasis*, and each other-language phrase isolated."""
+    runs = tuple(_literal_note_calls(parse_inline(text)))
+    return Paragraph(lang, isolate(runs, lang), where)
+
+
+def _literal_note_calls(runs: tuple[Inline, ...]) -> Iterator[Inline]:
+    for run in runs:  # a sheet's own text has no notes: `[^1]` stays as written
+        yield Text(f"[^{run.id}]") if isinstance(run, NoteRef) else run

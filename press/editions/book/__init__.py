@@ -1,0 +1,53 @@
+"""The printed book: book.pdf (`build.py pdf`).
+
+The modules of this package are its own; another edition uses only the
+functions below, which import what they need when called (importing this
+package loads no layout engine):
+
+- `page_starts(book)`: where each printed page begins in the model (the
+  EPUB's page-list and page-break markers);
+- `book_pdf(book, scratch, reporter)`: the book's PDF, the one this run
+  has already written or a new one in `scratch` (the booklet imposes it);
+- `single_html(book)`, `single_stylesheet(book, font_url)`: the book as
+  one HTML document and its stylesheet (`build.py html`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from press.diagnostics import Reporter
+    from press.engine.fonts import Face
+    from press.engine.pagetrace import PageStart
+    from press.model import Book
+
+
+def page_starts(book: Book) -> tuple[PageStart, ...]:
+    """Every printed page with a folio and model text, in order (see pages.py)."""
+    from press.editions.book.pages import page_starts as traced
+
+    return traced(book)
+
+
+def book_pdf(book: Book, scratch: Path, reporter: Reporter) -> Path:
+    """The book.pdf this process has written for `book`, else one laid out into `scratch`."""
+    from press.editions.book.writer import BookPdfWriter, written
+
+    return written(book) or BookPdfWriter().write(book, scratch, reporter)[0]
+
+
+def single_html(book: Book) -> str:
+    """The whole book as one HTML document (see parts.py)."""
+    from press.editions.book.parts import single_html as html
+
+    return html(book)
+
+
+def single_stylesheet(book: Book, font_url: Callable[[Face], str]) -> str:
+    """book.css as text, each face at `font_url(face)`: the stylesheet of `single_html`."""
+    from press.editions.book.parts import single_stylesheet as css
+
+    return css(book, font_url)

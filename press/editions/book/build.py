@@ -23,23 +23,21 @@ No chapter is ever laid out twice to fix its folios.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from press.editions.base import atomic_path
-from press.editions.book import worker as pdf_worker
+from press.editions.book import worker
 from press.editions.book.worker import ChapterPiece
-from press.engine import finish as pdf_finish
-from press.engine import folio_stamps
+from press.engine import finish, folio_stamps
 from press.engine.buildcache import BuildCache, digest, environment
 from press.engine.join import JoinPiece, join
-from press.engine.pool import InProcess
+from press.engine.pool import WorkerPool, completed
 from press.engine.progress import Progress, note
 from press.model import Book
 
@@ -153,29 +151,15 @@ class _Build:
 
         self.book, self.cache, self.jobs = book, cache, jobs
         fonts = tuple(face.path for face in ensure_static_fonts())
-        self.environment = environment(_book_fields(book), pdf_finish.created(), fonts)
-        self._pool: Executor | None = None
-        self._pool_size = 0
+        self.environment = environment(_book_fields(book), finish.created(), fonts)
+        self._pool = WorkerPool(jobs, worker.start, worker.start_process, (book,))
 
     def pool(self, tasks: int) -> Executor:
         """Worker processes, no more than there are tasks; in this process for a single task."""
-        wanted = max(1, min(self.jobs, tasks))
-        if self._pool is None or self._pool_size < wanted:
-            self.close()
-            if wanted == 1:
-                pdf_worker.start(self.book)
-                self._pool = InProcess()
-            else:
-                context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-                self._pool = ProcessPoolExecutor(wanted, mp_context=context, initializer=pdf_worker.start_process,
-                                                 initargs=(self.book,))
-            self._pool_size = wanted
-        return self._pool
+        return self._pool.executor(tasks)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
-            self._pool = None
+        self._pool.close()
 
     def chapters(self) -> tuple[list[ChapterPiece], int]:
         chapters = self.book.chapters
@@ -191,8 +175,8 @@ class _Build:
         progress = Progress("laying out chapters", len(missing))
         if missing:
             pool = self.pool(len(missing))
-            futures = {pool.submit(pdf_worker.lay_out_chapter, i): i for i in missing}
-            for future in _completed(futures):
+            futures = {pool.submit(worker.lay_out_chapter, i): i for i in missing}
+            for future in completed(futures):
                 index = futures[future]
                 piece = future.result()
                 self.cache.put(keys[index], piece.pdf)
@@ -227,8 +211,8 @@ class _Build:
         front_key = digest(self.environment, "front", repr(contents), repr(titles))
         blank_key = digest(self.environment, "blank")
         # The front matter first: the longest task (its contents grow with the book).
-        tasks: dict[str, tuple[Any, ...]] = {front_key: (pdf_worker.lay_out_front, contents),
-                                             blank_key: (pdf_worker.lay_out_blank,)}
+        tasks: dict[str, tuple[Any, ...]] = {front_key: (worker.lay_out_front, contents),
+                                             blank_key: (worker.lay_out_blank,)}
         runs = {digest(self.environment, "folio-stamps", *(keys[i] for i in missing)): missing} if missing else {}
         samples_task = self._samples_task(missing, pieces, places)
         if samples_task is not None:
@@ -243,7 +227,7 @@ class _Build:
         else:  # folios that cannot be stamped: each page laid out, in batches of runs of chapters
             runs = {digest(self.environment, "furniture-batch", *(keys[i] for i in run)): run
                     for run in self._batches(missing, pieces)}
-            batches = self._run({key: (pdf_worker.lay_out_furniture, self._run_of(run, pieces, places))
+            batches = self._run({key: (worker.lay_out_furniture, self._run_of(run, pieces, places))
                                  for key, run in runs.items()})
             laid += sum(1 for key in batches if key not in self._found_before)
             results.update(batches)
@@ -268,7 +252,7 @@ class _Build:
         last = max(places[i].first_folio + pieces[i].pages - 1 for i in missing)
         digit_counts = tuple(range(1, len(str(last)) + 1))
         return (digest(self.environment, "folio-samples", *names, *map(str, digit_counts)),
-                (pdf_worker.lay_out_folio_samples, names, digit_counts))
+                (worker.lay_out_folio_samples, names, digit_counts))
 
     def _samples(self, result: tuple[bytes, Any]) -> folio_stamps.Samples | None:
         pdf, meta = result
@@ -315,7 +299,7 @@ class _Build:
             progress = Progress("laying out folios and front matter", len(missing))
             pool = self.pool(len(missing))
             futures = {pool.submit(*tasks[key]): key for key in missing}
-            for future in _completed(futures):
+            for future in completed(futures):
                 key = futures[future]
                 results[key] = future.result()
                 self.cache.put(key, results[key][0])
@@ -338,9 +322,3 @@ def _book_fields(book: Book) -> str:
 def _relative(text: str, folder: Path) -> str:
     """`text` without the source folder's path: a moved or copied source finds its cache entries."""
     return text.replace(str(folder), "<source>")
-
-
-def _completed(futures: dict[Future, Any]) -> Any:
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)

@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from press.editions.book import layouts as print_layout
-from press.engine import finish as pdf_finish
-from press.engine import folio_stamps
+from press.editions.book import layouts
+from press.engine import finish, folio_stamps
 from press.engine.pagetrace import Place, folio, trace_pages
 from press.engine.render import render
 from press.model import Book
@@ -60,12 +59,12 @@ def start_process(book: Book) -> None:
 
 
 def _parts(folios: bool) -> Any:
-    from press.editions.book.writer import Parts
+    from press.editions.book.parts import Parts
 
     key = f"parts-{folios}"
     if key not in _STATE:
         book = _STATE["book"]
-        _STATE[key] = Parts(book, print_layout.load(book.settings.print.layout), folios=folios)
+        _STATE[key] = Parts(book, layouts.load(book.settings.print.layout), folios=folios)
     return _STATE[key]
 
 
@@ -152,7 +151,7 @@ def lay_out_front(contents: tuple[tuple[int, str], ...]) -> tuple[bytes, int]:
 
     Its PDF is the joined book's base: the metadata and catalogue come from it.
     """
-    from press.editions.book.writer import ContentsEntry
+    from press.editions.book.parts import ContentsEntry
 
     parts = _parts(folios=True)
     chapters = parts.book.chapters
@@ -166,7 +165,7 @@ def _write(pages: list[Any], first: Any) -> bytes:
 
     with tempfile.TemporaryDirectory(prefix="press-part-") as scratch:
         target = Path(scratch) / "part.pdf"
-        write_pages(pages, first, target, target, **pdf_finish.options(_STATE["book"]))
+        write_pages(pages, first, target, target, **finish.options(_STATE["book"]))
         return target.read_bytes()
 
 

@@ -1,0 +1,1 @@
+"""The booklet: the book's PDF imposed for saddle stitching (booklet.pdf, `build.py booklet`)."""

@@ -1,8 +1,8 @@
 """booklet.pdf: the book imposed for saddle stitching.
 
-The book is laid out exactly as book.pdf (by BookPdfWriter, into a
-scratch folder), then `press.editions.booklet.impose` says where each page goes and this
-module draws it: every book page becomes a form XObject, placed on the
+The book is laid out exactly as book.pdf (the book edition's `book_pdf`:
+the one this run wrote, or one in a scratch folder), then impose.py says
+where each page goes and this module draws it: every book page becomes a form XObject, placed on the
 landscape sheet sides with a `cm` matrix and clipped to its half. The
 pages keep their own fonts and content streams, untouched.
 
@@ -18,8 +18,8 @@ from pathlib import Path
 
 from press.config import PAGE_SIZES
 from press.diagnostics import Reporter
+from press.editions import book as book_edition
 from press.editions.base import atomic_path
-from press.editions.book.writer import BookPdfWriter, written
 from press.editions.booklet import impose
 from press.editions.booklet.impose import Binding, Geometry, Placement, SheetSide
 from press.model import Book
@@ -38,7 +38,7 @@ class BookletWriter:
         target = out_dir / self.output
         with tempfile.TemporaryDirectory(prefix="press-booklet-") as scratch:
             # The book.pdf this run has just written, if any: the book is laid out once.
-            laid_out = written(book) or BookPdfWriter().write(book, Path(scratch), reporter)[0]
+            laid_out = book_edition.book_pdf(book, Path(scratch), reporter)
             with atomic_path(target) as temporary:
                 drawn = draw_booklet(laid_out, temporary, sheet, binding(book), impose.points(settings.creep),
                                      settings.marks)

@@ -4,11 +4,11 @@ The same Book as the printed edition, rendered through templates/epub/:
 a cover, a title page, the navigation document and one file per chapter,
 each with its footnotes as pop-up asides at its end. `[epub] layout` names
 the template of templates/epub/layouts/ that sets out each block. The
-printed edition's page boundaries are marked where its pages begin
-(press/engine/pagetrace.py) and listed in the nav's page-list. The
-book's fonts are embedded,
-subset to the characters it uses. ebooklib writes the package (OPF, NCX,
-manifest, spine); the result is then re-packed (press/editions/epub/container.py)
+printed edition's page boundaries are marked where its pages begin (the
+book edition's `page_starts`, marked by pagebreaks.py) and listed in the
+nav's page-list. The book's fonts are embedded, subset to the characters
+it uses. ebooklib writes the package (OPF, NCX, manifest, spine); the
+result is then re-packed (container.py)
 so that the same sources and SOURCE_DATE_EPOCH give the same bytes. In the
 re-packing our navigation document (templates/epub/nav.xhtml) takes the
 place of ebooklib's, which writes each title as plain text and would let
@@ -22,8 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from posixpath import relpath
 
+from press.checks import check_coverage
 from press.diagnostics import Reporter
 from press.editions.base import atomic_path
+from press.editions.book import page_starts
 from press.editions.epub.container import build_time, repack, tag_package
 from press.editions.epub.cover import COVER_FILE, cover_image
 from press.editions.epub.package import (
@@ -35,10 +37,12 @@ from press.editions.epub.package import (
     reading_order,
     write_package,
 )
-from press.engine.fonts import Face, check_coverage, ensure_static_fonts
-from press.engine.pagetrace import PageStart, mark_chapter, page_starts
+from press.editions.epub.pagebreaks import mark_chapter
+from press.engine.fonts import Face, ensure_static_fonts
+from press.engine.pagetrace import PageStart
+from press.engine.pool import background_pool
 from press.engine.render import render
-from press.engine.webfonts import Subsetting, background_pool, font_url, model_characters, used_characters
+from press.engine.webfonts import Subsetting, font_url, model_characters, used_characters
 from press.model import DIRECTION, Book, Chapter, Lang, note_refs
 
 EDITION = "epub"

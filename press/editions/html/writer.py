@@ -12,13 +12,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from press.checks import check_coverage
 from press.diagnostics import Reporter
+from press.editions import book as book_edition
 from press.editions.base import atomic_path
-from press.editions.book import layouts as print_layout
-from press.editions.book.layouts import FOLIO_STYLES
-from press.editions.book.writer import BookPdfWriter
-from press.engine.fonts import FACES, check_coverage, ensure_static_fonts
-from press.engine.render import render
+from press.engine.fonts import ensure_static_fonts
 from press.model import Book
 
 FONTS = "fonts"
@@ -31,7 +29,7 @@ class BookHtmlWriter:
 
     def write(self, book: Book, out_dir: Path, reporter: Reporter) -> list[Path]:
         check_coverage(book)
-        html = BookPdfWriter().single_html(book)
+        html = book_edition.single_html(book)
         html = html.replace("</head>", '<link rel="stylesheet" href="book.css">\n</head>', 1)
         css = self.stylesheet(book)
         written = [self._fonts(out_dir)]
@@ -43,11 +41,7 @@ class BookHtmlWriter:
 
     @staticmethod
     def stylesheet(book: Book) -> str:
-        layout = print_layout.load(book.settings.print.layout)
-        settings = book.settings.print
-        return render(layout.edition, "book.css", faces=FACES, font_url=lambda face: f"{FONTS}/{face.file_name}",
-                      trim=book.settings.trim_css, bleed=settings.bleed, marks=settings.marks,
-                      folio_style=FOLIO_STYLES[settings.folio][0], folios=True)
+        return book_edition.single_stylesheet(book, lambda face: f"{FONTS}/{face.file_name}")
 
     @staticmethod
     def _fonts(out_dir: Path) -> Path:

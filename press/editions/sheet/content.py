@@ -2,9 +2,10 @@
 
 Passage items become `PassageView`s (the reference as printed, one `Part`
 per chapter share, the notes their shown paragraphs call); the teacher's
-text becomes `TextView`s of Paragraphs, parsed and bidi-isolated like a
-source paragraph. Which languages are shown is data (a tuple of language
-codes); how they are laid out is the templates' and stylesheets' business.
+text becomes `TextView`s of Paragraphs (the sheet-file reader's
+`teacher_paragraph`: parsed and bidi-isolated like a source paragraph).
+Which languages are shown is data (a tuple of language codes); how they
+are laid out is the templates' and stylesheets' business.
 """
 
 from __future__ import annotations
@@ -12,24 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from press.bidi import isolate
 from press.model import (
     Block,
     Book,
     Chapter,
-    Inline,
     Lang,
     Note,
-    NoteRef,
     Paragraph,
     SourceSpan,
-    Text,
     note_refs,
     plain_text,
 )
 from press.passage import label, parse, select
-from press.readers.markdown import parse_inline
-from press.readers.sheetfile import PassageItem, SheetSpec, TextItem
+from press.readers.sheetfile import PassageItem, SheetSpec, TextItem, teacher_paragraph
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,17 +188,6 @@ def _text(item: TextItem, spec: SheetSpec, prefix: str, number: int | None) -> T
     en, he = (teacher_paragraph(given[lang], lang, where) if lang in shown else None  # type: ignore[arg-type]
               for lang in ("en", "he"))
     return TextView(prefix, item.kind, en, he, item.lines, number)
-
-
-def teacher_paragraph(text: str, lang: Lang, where: SourceSpan) -> Paragraph:
-    """The teacher's words as a paragraph: *emphasis*, and each other-language phrase isolated."""
-    runs = tuple(_literal_note_calls(parse_inline(text)))
-    return Paragraph(lang, isolate(runs, lang), where)
-
-
-def _literal_note_calls(runs: tuple[Inline, ...]):
-    for run in runs:  # a sheet's own text has no notes: `[^1]` stays as written
-        yield Text(f"[^{run.id}]") if isinstance(run, NoteRef) else run
 
 
 def _optional(text: str, lang: Lang, where: SourceSpan) -> Paragraph | None:

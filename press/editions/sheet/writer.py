@@ -19,13 +19,13 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from press.checks import check_coverage
 from press.config import PAGE_SIZES, key_line
 from press.diagnostics import Reporter, error
 from press.editions.base import atomic_path
 from press.editions.sheet.content import SheetView, excerpt, quick_spec, sheet_view
 from press.editions.sheet.fit import STEPS, Fitted, Fitter, Step
 from press.editions.sheet.html import standalone_css
-from press.engine.fonts import check_coverage
 from press.engine.pdf import join_and_write, lay_out, stylesheet
 from press.engine.render import render
 from press.model import Book
