@@ -23,6 +23,7 @@ from posixpath import relpath
 
 from press.fonts import Face
 from press.inprocess import InProcess
+from press.orphans import die_with_parent
 
 FONT_FOLDER = "fonts"
 # The features browsers and e-readers turn on by themselves for Latin and
@@ -73,7 +74,8 @@ def background_pool(tasks: int) -> Iterator[Executor]:
     if jobs < 2 or os.name != "posix":
         yield InProcess()
         return
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                             initializer=die_with_parent) as pool:  # no worker outlives a killed build
         yield pool
 
 

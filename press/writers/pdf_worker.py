@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from press.model import Book
+from press.orphans import die_with_parent
 from press.render import render
 from press.writers import folio_stamps, pdf_finish, print_layout
 from press.writers.epub_pages import Place, folio, trace_pages
@@ -48,6 +49,7 @@ def start(book: Book) -> None:
 
 def start_process(book: Book) -> None:
     """The initializer of a worker process: `start`, and a garbage collector tuned for layout."""
+    die_with_parent()  # no worker outlives a killed build
     start(book)
     # WeasyPrint makes and drops a great many small objects: with the default thresholds the cyclic
     # collector runs every few hundred allocations and walks everything inherited from the parent.
