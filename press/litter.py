@@ -1,0 +1,163 @@
+"""No litter: the temporary files of a killed build are removed.
+
+Every output is written to a temporary file beside it and renamed into
+place (press/writers/base.py's `atomic_path`: `.book.pdf.k3j4h5g6.tmp`);
+every cache entry likewise (press/buildcache.py: `.KEY.pdf.PID.tmp`); the
+layout workers and the booklet write their pieces in scratch folders of
+the system's temporary folder, named by the build's process id
+(`press-part-PID-XXXX`, `scratch_prefix`). A build killed while it writes
+leaves such files. Two things remove them:
+
+- the janitor: a small process each build starts (in a session of its
+  own, so a closed terminal does not end it) that waits on a pipe from the
+  build. If the build ends without saying so (killed), the janitor removes
+  the build's temporary files from the output folder and the cache, then
+  exits. It holds the output folder's lock (press/lock.py) until then, so
+  the next build never meets them.
+- the sweep: should the janitor have been killed too (a whole process
+  group killed, the machine stopped), the next build into the folder
+  removes the files of these patterns that are older than it, and says so
+  in one line. In the cache and the temporary folder, shared by builds
+  into other folders, it leaves the files of a build still running (by
+  the process id in the name).
+
+Only these patterns are touched; nothing else in either folder. This
+module uses the standard library only: the janitor runs it as a script.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# atomic_path's temporary file: "." + the output's name + "." + mkstemp's 8 characters + ".tmp".
+OUTPUT_TEMPORARY = re.compile(r"\..+\.(pdf|epub|html)\.[a-z0-9_]{8}\.tmp")
+# BuildCache.put's temporary file: "." + key + suffix + "." + the writing process's id + ".tmp".
+CACHE_TEMPORARY = re.compile(r"\.[0-9a-f]{64}\.(pdf|json)\.(?P<pid>\d+)\.tmp")
+# A scratch folder: "press-" + what it is for + "-" + the build's process id + "-" + mkdtemp's characters.
+SCRATCH = re.compile(r"press-[a-z]+-(?P<pid>\d+)-[a-z0-9_]{8}")
+DONE = b"done"
+
+
+def scratch_prefix(kind: str) -> str:
+    """The prefix of a scratch folder (tempfile.mkdtemp's) made by this build or one of its workers."""
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()  # a worker's is the build
+    return f"press-{kind}-{parent.pid if parent is not None else os.getpid()}-"
+
+
+def output_temporaries(folder: Path) -> list[Path]:
+    """The output temporaries in the output folder and its subfolders (sheets/)."""
+    folders = [folder, *(entry for entry in _entries(folder) if entry.is_dir() and not entry.name.startswith("."))]
+    return [entry for f in folders for entry in _entries(f)
+            if OUTPUT_TEMPORARY.fullmatch(entry.name) and entry.is_file()]
+
+
+def cache_temporaries(cache: Path) -> list[tuple[Path, int]]:
+    """Each cache temporary and the process id that writes it."""
+    found = []
+    for folder in _entries(cache):
+        for entry in _entries(folder) if folder.is_dir() else ():
+            if (match := CACHE_TEMPORARY.fullmatch(entry.name)) is not None:
+                found.append((entry, int(match["pid"])))
+    return found
+
+
+def scratch_folders(folder: Path) -> list[tuple[Path, int]]:
+    """Each scratch folder in the temporary folder and the process id of the build that made it."""
+    return [(entry, int(match["pid"])) for entry in _entries(folder)
+            if (match := SCRATCH.fullmatch(entry.name)) is not None and entry.is_dir()]
+
+
+def sweep(output: Path, cache: Path) -> list[Path]:
+    """Remove the temporaries of earlier builds that were killed; the caller holds the output's lock."""
+    started = time.time()
+    stale = [path for path in output_temporaries(output) if _older(path, started)]
+    others = [*cache_temporaries(cache), *scratch_folders(Path(tempfile.gettempdir()))]
+    stale += [path for path, pid in others if _older(path, started) and not _running(pid)]
+    return [path for path in stale if _remove(path)]
+
+
+def summary(removed: list[Path]) -> str:
+    shown = ", ".join(str(path) for path in removed[:3]) + (", …" if len(removed) > 3 else "")
+    files = "file" if len(removed) == 1 else "files"
+    return f"removed {len(removed)} temporary {files} left by an earlier build that was killed: {shown}"
+
+
+class Janitor:
+    """The process that cleans up after this build if it is killed (see the module's notes)."""
+
+    def __init__(self, output: Path, cache: Path, lock: int | None) -> None:
+        keep = () if lock is None else (lock,)
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-S", __file__, str(output), str(cache), tempfile.gettempdir(), str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, start_new_session=True, pass_fds=keep)
+
+    def dismiss(self) -> None:
+        """The build ended by itself (it removed its own temporaries): the janitor leaves."""
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(DONE)
+            self.process.stdin.close()
+        except OSError:  # it is gone already
+            pass
+        self.process.wait(timeout=10)
+
+
+def _watch(output: Path, cache: Path, scratch: Path, build: int) -> None:
+    """The janitor's work: wait for the build to end; if it was killed, remove its temporaries."""
+    received = b""
+    while chunk := os.read(0, 64):
+        received += chunk
+    if received == DONE:
+        return
+    for path in output_temporaries(output):  # the build held the output's lock: every one is its own
+        _remove(path)
+    for path, pid in [*cache_temporaries(cache), *scratch_folders(scratch)]:
+        if pid == build:
+            _remove(path)
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return [Path(entry.path) for entry in os.scandir(folder)]
+    except OSError:
+        return []
+
+
+def _older(path: Path, started: float) -> bool:
+    try:
+        return path.stat().st_mtime < started
+    except OSError:
+        return False
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # an earlier process of the same id: this one has written nothing yet
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove(path: Path) -> bool:
+    try:
+        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    except OSError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    _watch(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
