@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from press.buildcache import BuildCache
-from press.litter import Janitor, summary, sweep
+from press.litter import Janitor, build_scratch, summary, sweep
 from press.lock import output_lock
 from press.progress import note
 
@@ -25,6 +25,7 @@ def guarded(output: Path) -> Iterator[None]:
             note(summary(removed))
         janitor = Janitor(output, cache, lock)
         try:
-            yield
+            with build_scratch():
+                yield
         finally:
             janitor.dismiss()

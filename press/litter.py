@@ -2,11 +2,13 @@
 
 Every output is written to a temporary file beside it and renamed into
 place (press/writers/base.py's `atomic_path`: `.book.pdf.k3j4h5g6.tmp`);
-every cache entry likewise (press/buildcache.py: `.KEY.pdf.PID.tmp`); the
-layout workers and the booklet write their pieces in scratch folders of
-the system's temporary folder, named by the build's process id
-(`press-part-PID-XXXX`, `scratch_prefix`). A build killed while it writes
-leaves such files. Two things remove them:
+every cache entry likewise (press/buildcache.py: `.KEY.pdf.PID.tmp`).
+Everything else a build and its workers write for a moment (the layout
+workers' pieces, the booklet's book, the fonts WeasyPrint copies for each
+layout process) goes to one scratch folder of the system's temporary
+folder, named by the build's process id (`press-build-PID-XXXXXXXX`,
+`build_scratch`), removed when the build ends. A build killed while it
+writes leaves such files. Two things remove them:
 
 - the janitor: a small process each build starts (in a session of its
   own, so a closed terminal does not end it) that waits on a pipe from the
@@ -27,6 +29,7 @@ module uses the standard library only: the janitor runs it as a script.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -34,23 +37,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 # atomic_path's temporary file: "." + the output's name + "." + mkstemp's 8 characters + ".tmp".
 OUTPUT_TEMPORARY = re.compile(r"\..+\.(pdf|epub|html)\.[a-z0-9_]{8}\.tmp")
 # BuildCache.put's temporary file: "." + key + suffix + "." + the writing process's id + ".tmp".
 CACHE_TEMPORARY = re.compile(r"\.[0-9a-f]{64}\.(pdf|json)\.(?P<pid>\d+)\.tmp")
-# A scratch folder: "press-" + what it is for + "-" + the build's process id + "-" + mkdtemp's characters.
-SCRATCH = re.compile(r"press-[a-z]+-(?P<pid>\d+)-[a-z0-9_]{8}")
+# build_scratch's folder: "press-build-" + the build's process id + "-" + mkdtemp's 8 characters.
+SCRATCH = re.compile(r"press-build-(?P<pid>\d+)-[a-z0-9_]{8}")
 DONE = b"done"
-
-
-def scratch_prefix(kind: str) -> str:
-    """The prefix of a scratch folder (tempfile.mkdtemp's) made by this build or one of its workers."""
-    import multiprocessing
-
-    parent = multiprocessing.parent_process()  # a worker's is the build
-    return f"press-{kind}-{parent.pid if parent is not None else os.getpid()}-"
 
 
 def output_temporaries(folder: Path) -> list[Path]:
@@ -70,8 +66,21 @@ def cache_temporaries(cache: Path) -> list[tuple[Path, int]]:
     return found
 
 
+@contextlib.contextmanager
+def build_scratch() -> Iterator[Path]:
+    """A scratch folder for every temporary file of the build: Python's `tempfile` module makes them
+    there, in this process and in the worker processes forked from it, until the build ends."""
+    folder = Path(tempfile.mkdtemp(prefix=f"press-build-{os.getpid()}-"))
+    previous, tempfile.tempdir = tempfile.tempdir, str(folder)
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = previous
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def scratch_folders(folder: Path) -> list[tuple[Path, int]]:
-    """Each scratch folder in the temporary folder and the process id of the build that made it."""
+    """Each build's scratch folder in the system's temporary folder, and the build's process id."""
     return [(entry, int(match["pid"])) for entry in _entries(folder)
             if (match := SCRATCH.fullmatch(entry.name)) is not None and entry.is_dir()]
 

@@ -20,7 +20,6 @@ from press import impose
 from press.config import PAGE_SIZES
 from press.diagnostics import Reporter
 from press.impose import Binding, Geometry, Placement, SheetSide
-from press.litter import scratch_prefix
 from press.model import Book
 from press.writers.base import atomic_path
 from press.writers.pdf import BookPdfWriter, written
@@ -37,7 +36,7 @@ class BookletWriter:
         settings = book.settings.booklet
         sheet = impose.landscape(PAGE_SIZES[settings.sheet.lower()])
         target = out_dir / self.output
-        with tempfile.TemporaryDirectory(prefix=scratch_prefix("booklet")) as scratch:  # see press/litter.py
+        with tempfile.TemporaryDirectory(prefix="press-booklet-") as scratch:
             # The book.pdf this run has just written, if any: the book is laid out once.
             laid_out = written(book) or BookPdfWriter().write(book, Path(scratch), reporter)[0]
             with atomic_path(target) as temporary:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from press.litter import scratch_prefix
 from press.model import Book
 from press.orphans import die_with_parent
 from press.render import render
@@ -165,7 +164,7 @@ def lay_out_front(contents: tuple[tuple[int, str], ...]) -> tuple[bytes, int]:
 def _write(pages: list[Any], first: Any) -> bytes:
     from press.writers.layout import write_pages
 
-    with tempfile.TemporaryDirectory(prefix=scratch_prefix("part")) as scratch:  # see press/litter.py
+    with tempfile.TemporaryDirectory(prefix="press-part-") as scratch:
         target = Path(scratch) / "part.pdf"
         write_pages(pages, first, target, target, **pdf_finish.options(_STATE["book"]))
         return target.read_bytes()
