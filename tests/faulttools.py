@@ -26,7 +26,15 @@ def small_book(folder: Path, chapters: int = 30) -> Path:
 
 
 def environment(cache: Path) -> dict[str, str]:
-    return {**os.environ, "PRESS_BUILD_CACHE": str(cache), "SOURCE_DATE_EPOCH": "1700000000"}
+    """The cache given, and a temporary folder of its own beside it: the build's scratch is seen alone."""
+    scratch = scratch_folder(cache)
+    scratch.mkdir(parents=True, exist_ok=True)
+    return {**os.environ, "PRESS_BUILD_CACHE": str(cache), "SOURCE_DATE_EPOCH": "1700000000", "TMPDIR": str(scratch)}
+
+
+def scratch_folder(cache: Path) -> Path:
+    """The temporary folder (TMPDIR) of the builds using `cache`."""
+    return cache.with_name(cache.name + "-tmp")
 
 
 def start_build(*args: str, cache: Path) -> subprocess.Popen[str]:
