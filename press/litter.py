@@ -10,9 +10,10 @@ folder, named by the build's process id (`press-build-PID-XXXXXXXX`,
 `build_scratch`), removed when the build ends. A build killed while it
 writes leaves such files. Two things remove them:
 
-- the janitor: a small process each build starts (in a session of its
-  own, so a closed terminal does not end it) that waits on a pipe from the
-  build. If the build ends without saying so (killed), the janitor removes
+- the janitor: a process each build forks when it starts writing (in a
+  session of its own, so a closed terminal does not end it; forked, not
+  started afresh: it costs a millisecond, not a Python start-up), that
+  waits on a pipe from the build. If the build ends without saying so (killed), the janitor removes
   the build's temporary files from the output folder and the cache, then
   exits. It holds the output folder's lock (press/lock.py) until then, so
   the next build never meets them.
@@ -23,8 +24,8 @@ writes leaves such files. Two things remove them:
   into other folders, it leaves the files of a build still running (by
   the process id in the name).
 
-Only these patterns are touched; nothing else in either folder. This
-module uses the standard library only: the janitor runs it as a script.
+Only these patterns are touched; nothing else in any of the folders.
+Where there is no fork (Windows) there is no janitor: the sweep remains.
 """
 
 from __future__ import annotations
@@ -33,8 +34,6 @@ import contextlib
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -104,26 +103,46 @@ class Janitor:
     """The process that cleans up after this build if it is killed (see the module's notes)."""
 
     def __init__(self, output: Path, cache: Path, lock: int | None) -> None:
-        keep = () if lock is None else (lock,)
-        self.process = subprocess.Popen(
-            [sys.executable, "-I", "-S", __file__, str(output), str(cache), tempfile.gettempdir(), str(os.getpid())],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, start_new_session=True, pass_fds=keep)
+        self.pid, self.pipe = 0, -1
+        if not hasattr(os, "fork"):
+            return
+        scratch, build = Path(tempfile.gettempdir()), os.getpid()
+        read, self.pipe = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the janitor: only the pipe's read end and the lock are kept open
+            try:
+                os.setsid()
+                _keep_only(read, lock)
+                _watch(read, output, cache, scratch, build)
+            finally:
+                os._exit(0)
+        os.close(read)
 
     def dismiss(self) -> None:
         """The build ended by itself (it removed its own temporaries): the janitor leaves."""
-        assert self.process.stdin is not None
-        try:
-            self.process.stdin.write(DONE)
-            self.process.stdin.close()
-        except OSError:  # it is gone already
-            pass
-        self.process.wait(timeout=10)
+        if self.pid:
+            os.write(self.pipe, DONE)
+            os.close(self.pipe)
+            os.waitpid(self.pid, 0)
 
 
-def _watch(output: Path, cache: Path, scratch: Path, build: int) -> None:
+def _keep_only(*kept: int | None) -> None:
+    """Close every descriptor but `kept` (the standard ones go to /dev/null): a harness reading the
+    build's output sees its end when the build ends, not the janitor's."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for standard in (0, 1, 2):
+        os.dup2(null, standard)
+    low = 3
+    for fd in sorted(fd for fd in kept if fd is not None and fd >= 3):
+        os.closerange(low, fd)
+        low = fd + 1
+    os.closerange(low, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536)
+
+
+def _watch(pipe: int, output: Path, cache: Path, scratch: Path, build: int) -> None:
     """The janitor's work: wait for the build to end; if it was killed, remove its temporaries."""
     received = b""
-    while chunk := os.read(0, 64):
+    while chunk := os.read(pipe, 64):
         received += chunk
     if received == DONE:
         return
@@ -166,7 +185,3 @@ def _remove(path: Path) -> bool:
     except OSError:
         return False
     return True
-
-
-if __name__ == "__main__":
-    _watch(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
