@@ -121,7 +121,8 @@ class Janitor:
     def dismiss(self) -> None:
         """The build ended by itself (it removed its own temporaries): the janitor leaves."""
         if self.pid:
-            os.write(self.pipe, DONE)
+            with contextlib.suppress(OSError):  # the janitor was killed: nothing to tell
+                os.write(self.pipe, DONE)
             os.close(self.pipe)
             os.waitpid(self.pid, 0)
 
