@@ -10,6 +10,10 @@ on Linux the kernel sends the worker SIGKILL the moment its parent dies
 (prctl PR_SET_PDEATHSIG); everywhere, a daemon thread watches the parent's
 process id and ends the worker when it changes (the orphan is adopted by
 another process), within WATCH_SECONDS.
+
+The kernel's signal follows the thread that started the worker, not the
+process: the pools are started from the build's main thread, which lives
+as long as the build.
 """
 
 from __future__ import annotations
