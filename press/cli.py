@@ -74,11 +74,13 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         print(book_json(book))
         return 0
     from press.editions import writer
+    from press.engine.guard import guarded
 
     names = [n for n, e in WRITERS.items() if e.in_all] if args.command in (None, "all") else [args.command]
-    for name in names:
-        given = {o.dest: getattr(args, o.dest, None) for o in WRITERS[name].options}
-        options = {dest: value for dest, value in given.items() if value is not None}
-        for path in writer(name, **options).write(book, args.out, reporter):
-            print(f"wrote {path}")
+    with guarded(args.out):  # one build at a time into the folder; a killed one leaves no temporary files
+        for name in names:
+            given = {o.dest: getattr(args, o.dest, None) for o in WRITERS[name].options}
+            options = {dest: value for dest, value in given.items() if value is not None}
+            for path in writer(name, **options).write(book, args.out, reporter):
+                print(f"wrote {path}")
     return 0

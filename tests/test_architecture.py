@@ -128,7 +128,7 @@ ALLOWED = {
     "checks": {"foundation", "engine"},
     "engine": {"foundation"},
     "editions": {"foundation"},
-    "cli": {"foundation", "readers", "editions"},
+    "cli": {"foundation", "readers", "checks", "engine", "editions"},
 }
 
 

@@ -6,12 +6,14 @@ the library versions, the book's settings and metadata, the
 SOURCE_DATE_EPOCH date and the environment variables that change the
 output (PRESS_PDFTEXT). A stale entry therefore can never be found: any
 change that could change the output changes the key. Entries are written
-atomically; the folder (`.cache/build/`, or PRESS_BUILD_CACHE) can be
-deleted at any time.
+atomically and end with a checksum: a damaged one (truncated, overwritten)
+counts as missing and is laid out again. The folder (`.cache/build/`, or
+PRESS_BUILD_CACHE) can be deleted at any time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -28,6 +30,8 @@ LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "html
 ENVIRONMENT = ("PRESS_PDFTEXT",)
 # System libraries WeasyPrint lays text out with: (library, its version function).
 SYSTEM_LIBRARIES = (("pango-1.0", "pango_version_string"), ("harfbuzz", "hb_version_string"))
+# Each entry ends with the SHA-256 of what precedes it: a truncated or damaged entry is never used.
+CHECKSUM_BYTES = 32
 
 
 def digest(*parts: str | bytes) -> str:
@@ -50,10 +54,13 @@ class BuildCache:
         return self.root / key[:2] / f"{key}{suffix}"
 
     def get(self, key: str, suffix: str = ".pdf") -> bytes | None:
+        """The entry, or None if it is missing or damaged (its checksum does not match: laid out again)."""
         try:
-            return self.path(key, suffix).read_bytes()
+            stored = self.path(key, suffix).read_bytes()
         except OSError:
             return None
+        data, checksum = stored[:-CHECKSUM_BYTES], stored[-CHECKSUM_BYTES:]
+        return data if hashlib.sha256(data).digest() == checksum else None
 
     def get_json(self, key: str) -> object | None:
         data = self.get(key, ".json")
@@ -62,9 +69,10 @@ class BuildCache:
     def put(self, key: str, data: bytes, suffix: str = ".pdf") -> None:
         target = self.path(key, suffix)
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # press/engine/litter.py's pattern
+        temporary.write_bytes(data + hashlib.sha256(data).digest())
+        with contextlib.suppress(FileNotFoundError):  # removed meanwhile (the cache cleared): not kept
+            os.replace(temporary, target)
 
     def put_json(self, key: str, value: object) -> None:
         self.put(key, json.dumps(value).encode(), ".json")

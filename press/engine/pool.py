@@ -21,6 +21,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_complet
 from contextlib import contextmanager
 from typing import Any
 
+from press.engine.orphans import die_with_parent
+
 
 class InProcess(Executor):
     """Runs each task when it is submitted; its result or exception waits in the future."""
@@ -77,5 +79,6 @@ def background_pool(tasks: int) -> Iterator[Executor]:
     if jobs < 2 or os.name != "posix":
         yield InProcess()
         return
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                             initializer=die_with_parent) as pool:  # no worker outlives a killed build
         yield pool

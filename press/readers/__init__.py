@@ -12,6 +12,7 @@ from press.diagnostics import Reporter, error
 from press.hebrew import hebrew_numeral
 from press.model import Book, Chapter
 from press.readers import markdown, plaintext
+from press.readers.sourcepath import check_sources
 
 ChapterReader = Callable[[Path, int, Reporter], Chapter]
 READERS: dict[str, ChapterReader] = {".md": markdown.read, ".txt": plaintext.read}
@@ -29,6 +30,7 @@ def read_book(source: Path, reporter: Reporter) -> Book:
     if not files:
         raise error("source", "no chapters (.md or .txt files) in the source folder", source)
     toml = source / "book.toml"
+    check_sources(source, (*files, toml))  # before anything is read: links out are errors
     settings = config.load(toml) if toml.is_file() else config.Settings()
     chapters = tuple(_read_chapter(path, position, reporter) for position, path in enumerate(files, 1))
     _check_numbers(chapters)

@@ -19,6 +19,7 @@ from typing import Any
 
 from press.editions.book import layouts
 from press.engine import finish, folio_stamps
+from press.engine.orphans import die_with_parent
 from press.engine.pagetrace import Place, folio, trace_pages
 from press.engine.render import render
 from press.model import Book
@@ -49,6 +50,7 @@ def start(book: Book) -> None:
 
 def start_process(book: Book) -> None:
     """The initializer of a worker process: `start`, and a garbage collector tuned for layout."""
+    die_with_parent()  # no worker outlives a killed build
     start(book)
     # WeasyPrint makes and drops a great many small objects: with the default thresholds the cyclic
     # collector runs every few hundred allocations and walks everything inherited from the parent.
