@@ -1,0 +1,135 @@
+// The preview's page: draws the state the server sends (server-sent events), keeping the reader's place.
+// Every text from the build goes in with textContent: nothing it says can become markup.
+"use strict";
+(() => {
+  const view = document.getElementById("view");
+  const status = document.getElementById("status");
+  const diagnostics = document.getElementById("diagnostics");
+  const toc = document.getElementById("toc");
+  const zoom = document.getElementById("zoom");
+  let state = JSON.parse(document.getElementById("state").textContent);
+  let images = new Map();  // image URL -> its <img>: an unchanged page keeps its loaded image
+  const EAGER = 12;  // the first pages load at once, the rest as they come into view
+
+  function el(tag, attributes = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    for (const child of children) node.append(child);
+    return node;
+  }
+
+  // The first page at least partly in view, and where it stands: after an update it stands there again.
+  function place() {
+    for (const figure of view.querySelectorAll("figure.page[data-id]")) {
+      const box = figure.getBoundingClientRect();
+      if (box.bottom > 0) return { id: figure.dataset.id, top: box.top };
+    }
+    return null;
+  }
+
+  function restore(where) {
+    if (!where) return;
+    for (const figure of view.querySelectorAll("figure.page[data-id]")) {
+      if (figure.dataset.id === where.id) {
+        window.scrollBy(0, figure.getBoundingClientRect().top - where.top);
+        return;
+      }
+    }
+  }
+
+  function pageImage(page, kept) {
+    let image = images.get(page.src);
+    if (!image) {
+      image = el("img", { src: page.src, width: Math.round(page.width), height: Math.round(page.height),
+                          alt: `page ${page.label || page.number}`,
+                          loading: page.number <= EAGER ? "eager" : "lazy", decoding: "async" });
+      image.addEventListener("load", () => { image.dataset.loadedAt = String(Date.now()); });
+    }
+    kept.set(page.src, image);
+    return image;
+  }
+
+  function figure(edition, page, kept, changed) {
+    const caption = el("figcaption");
+    if (page.label) caption.append(page.label);
+    else caption.append(el("span", { class: "physical" }, "–"));
+    const node = el("figure", { class: "page", "data-id": `${edition.key}/${page.number}`,
+                                "data-number": page.number, "data-folio": page.label,
+                                title: `${edition.title}: page ${page.number} of the PDF` +
+                                       (page.label ? `, folio ${page.label}` : ", no folio") },
+                    pageImage(page, kept), caption);
+    if (changed) node.classList.add("changed");
+    return node;
+  }
+
+  // A book in spreads: page 1 a recto alone, then each verso with the recto it faces; in a book bound
+  // on the right the recto is the left page (the .rtl row is reversed). A sheet: page after page.
+  function groups(edition) {
+    const pages = edition.pages;
+    if (edition.kind !== "book") return pages.map((page) => [page]);
+    const spreads = pages.length ? [[null, pages[0]]] : [];
+    for (let i = 1; i < pages.length; i += 2) spreads.push(pages.slice(i, i + 2));
+    return spreads;
+  }
+
+  function section(edition, kept, before) {
+    const facts = el("p", { class: "facts" }, `${edition.pages.length} pages`);
+    if (edition.kind === "sheet") {
+      facts.textContent = "";
+      facts.append(el("span", { class: edition.fits === false ? "fit over" : "fit" }, edition.fit));
+    }
+    const node = el("section", { class: `edition ${edition.kind}`, id: edition.key, "data-key": edition.key },
+                    el("h2", {}, edition.title), facts);
+    if (edition.errors.length) {
+      const stale = el("div", { class: "stale" },
+                       edition.pages.length ? "The last build failed: these are the last good pages." :
+                                              "Not built yet:");
+      for (const line of edition.errors) stale.append(el("pre", { class: "error" }, line));
+      node.append(stale);
+    }
+    const pages = el("div", { class: `pages ${edition.direction}`, dir: "ltr" });
+    for (const group of groups(edition)) {
+      const spread = el("div", { class: "spread" });
+      for (const page of group) {
+        spread.append(page ? figure(edition, page, kept, before.size && !before.has(page.src))
+                           : el("figure", { class: "page empty", "aria-hidden": "true" }));
+      }
+      pages.append(spread);
+    }
+    node.append(pages);
+    return node;
+  }
+
+  function draw(next) {
+    const where = place();
+    const before = new Set(images.keys());
+    const kept = new Map();
+    status.textContent = next.message;
+    status.dataset.status = next.status;
+    diagnostics.replaceChildren(...next.errors.map((line) => el("pre", { class: "error" }, line)),
+                                ...next.editions.flatMap((e) => e.warnings).concat(next.warnings)
+                                  .map((line) => el("pre", { class: "warning" }, line)));
+    toc.replaceChildren(...next.editions.map((e) => el("a", { href: `#${e.key}` }, e.title)));
+    view.replaceChildren(...next.editions.map((edition) => section(edition, kept, before)));
+    images = kept;
+    restore(where);
+    document.body.dataset.version = String(next.version);
+  }
+
+  zoom.value = localStorage.getItem("press-preview-zoom") || zoom.value;
+  const size = () => document.documentElement.style.setProperty("--page-width", `${zoom.value}px`);
+  zoom.addEventListener("change", () => { localStorage.setItem("press-preview-zoom", zoom.value); size(); });
+  size();
+  draw(state);
+
+  const events = new EventSource("/events");
+  events.addEventListener("state", (event) => {
+    const next = JSON.parse(event.data);
+    if (next.version !== state.version || !view.querySelector(".edition")) draw(next);
+    state = next;
+  });
+  events.addEventListener("error", () => {
+    status.textContent = "no connection to build.py serve: retrying";
+    status.dataset.status = "offline";
+  });
+})();
