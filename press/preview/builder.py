@@ -152,15 +152,12 @@ def _book(book: Any, _name: str, _source: Path, scratch: Path, reporter: Reporte
 
 
 def _sheet(book: Any, name: str, source: Path, scratch: Path, reporter: Reporter) -> Built:
-    from press.editions import writer
+    from press.editions.sheet import sheet_pdf
     from press.preview.pdfpages import page_infos
-    from press.readers.sheetfile import load
 
     before = len(reporter.warnings)
-    path = source / SHEETS_FOLDER / f"{name}.toml"
-    spec = load(path, name)
-    written = writer("sheet", sheet=str(path)).write(book, scratch, reporter)
-    pdf = next(p for p in written if p.suffix == ".pdf").read_bytes()
+    path, spec = sheet_pdf(book, source / SHEETS_FOLDER / f"{name}.toml", scratch / SHEETS_FOLDER / name, reporter)
+    pdf = path.read_bytes()
     infos = page_infos(pdf)
     return Built(sheet_key(name), spec.title or name, pdf, tuple(str(n) for n in range(1, len(infos) + 1)),
                  False, _since(reporter, before), spec.fit, infos)

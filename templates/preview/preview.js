@@ -8,7 +8,7 @@
   const toc = document.getElementById("toc");
   const zoom = document.getElementById("zoom");
   let state = JSON.parse(document.getElementById("state").textContent);
-  let images = new Map();  // image URL -> its <img>: an unchanged page keeps its loaded image
+  let images = new Map();  // image URL -> its <img>s: an unchanged page keeps its loaded image
   const EAGER = 12;  // the first pages load at once, the rest as they come into view
 
   function el(tag, attributes = {}, ...children) {
@@ -37,15 +37,18 @@
     }
   }
 
+  // Pages that paint the same (blank pages, say) share a URL, and each keeps an <img> of its own.
   function pageImage(page, kept) {
-    let image = images.get(page.src);
+    let image = (images.get(page.src) || []).shift();
     if (!image) {
       image = el("img", { src: page.src, width: Math.round(page.width), height: Math.round(page.height),
                           alt: `page ${page.label || page.number}`,
                           loading: page.number <= EAGER ? "eager" : "lazy", decoding: "async" });
       image.addEventListener("load", () => { image.dataset.loadedAt = String(Date.now()); });
     }
-    kept.set(page.src, image);
+    image.alt = `page ${page.label || page.number}`;
+    if (!kept.has(page.src)) kept.set(page.src, []);
+    kept.get(page.src).push(image);
     return image;
   }
 
@@ -91,7 +94,7 @@
     for (const group of groups(edition)) {
       const spread = el("div", { class: "spread" });
       for (const page of group) {
-        spread.append(page ? figure(edition, page, kept, before.size && !before.has(page.src))
+        spread.append(page ? figure(edition, page, kept, before.size > 0 && !before.has(page.src))
                            : el("figure", { class: "page empty", "aria-hidden": "true" }));
       }
       pages.append(spread);
