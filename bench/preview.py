@@ -69,7 +69,7 @@ def until(check: Any, what: str, seconds: float = WAIT, step: float = 0.02) -> A
     raise SystemExit(f"timed out waiting for {what}")
 
 
-def serve(source: Path, env: dict[str, str], logs: Path) -> tuple[subprocess.Popen[bytes], str]:
+def serve(source: Path, env: dict[str, str], logs: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -78,7 +78,7 @@ def serve(source: Path, env: dict[str, str], logs: Path) -> tuple[subprocess.Pop
         process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--source", str(source),
                                     "--port", str(port)], cwd=PROJECT, env=env, stdout=stdout, stderr=stderr)
     url = until(lambda: (m := re.search(r" at (http://\S+) ", out.read_text())) and m[1], "the server", 60)
-    return process, url
+    return process, url, out
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -100,10 +100,12 @@ def edit(chapter: Path, forth: bool) -> None:
     chapter.write_text(re.sub(rf"\b{old}\b", new, text, count=1), encoding="utf-8")
 
 
-def save_to_update(source: Path, env: dict[str, str], logs: Path, edits: int) -> tuple[list[float], float, int]:
-    """The seconds of each edit, the first build's, and the book's page count."""
+def save_to_update(source: Path, env: dict[str, str], logs: Path, edits: int
+                   ) -> tuple[list[tuple[float, float, str]], float, int]:
+    """Each edit's seconds, the load average before it and the builder's account of its steps; the first
+    build's seconds; the book's page count."""
     started = time.monotonic()
-    process, url = serve(source, env, logs)
+    process, url, out = serve(source, env, logs)
     driver = browser()
     try:
         driver.get(url)
@@ -121,6 +123,8 @@ def save_to_update(source: Path, env: dict[str, str], logs: Path, edits: int) ->
         for n in range(edits):
             before = {p["number"]: p["src"] for p in pages(driver)}
             time.sleep(1.0)
+            load = os.getloadavg()[0]
+            steps = out.read_text().count("preview: book in ")
             at = time.time() * 1000
             edit(chapter, forth=n % 2 == 0)
 
@@ -128,38 +132,50 @@ def save_to_update(source: Path, env: dict[str, str], logs: Path, edits: int) ->
                 new = [p for p in pages(driver) if p["src"] != before.get(p["number"]) and p["loaded"] and p["at"]]
                 return min(p["at"] for p in new) if new else None
             loaded_at = until(updated, "the changed page", 120, 0.01)
-            times.append((loaded_at - at) / 1000)
             until(lambda: ready(driver), "the rebuild's end", 120)
-            print(f"edit {n + 1}: {times[-1]:.2f} s", flush=True)
+            account = out.read_text().split("preview: book in ")[steps + 1].partition("\n")[0]
+            times.append(((loaded_at - at) / 1000, load, account))
+            print(f"edit {n + 1}: {times[-1][0]:.2f} s (load average {load:.1f}; builder: {account})", flush=True)
         return times, first, len(book)
     finally:
         driver.quit()
         stop(process)
 
 
-def first_sheet(env: dict[str, str], logs: Path, screenshot: Path | None) -> float:
-    """From starting the server on a copy of the sample to its sheet's image loaded; the screenshot."""
+def first_sheet(env: dict[str, str], logs: Path, screenshot: Path | None) -> tuple[float, float]:
+    """On a copy of the sample: from starting the server to its sheet's image loaded, and from saving a
+    new sheet file in the running preview to its image loaded; the screenshot."""
     source = logs / "sample"
     shutil.copytree(PROJECT / "source", source)
     driver = browser()
     try:
         started = time.time()
-        process, url = serve(source, env, logs)
+        process, url, _ = serve(source, env, logs)
         try:
             driver.get(url)
-            loaded = until(lambda: driver.execute_script(
-                "const i = document.querySelector('section.sheet img'); return i && i.complete && i.naturalWidth"
-                " && +i.dataset.loadedAt"), "the sheet", 120, 0.01)
+            cold = until(lambda: loaded_image(driver, "sheet:guarded"), "the sheet", 300, 0.01) / 1000 - started
+            until(lambda: ready(driver) and all(p["loaded"] for p in pages(driver)), "the sample", 300)
             if screenshot is not None:
-                until(lambda: ready(driver) and all(p["loaded"] for p in pages(driver)), "the sample", 300)
                 driver.execute_script("window.scrollTo(0, 0)")
                 screenshot.parent.mkdir(parents=True, exist_ok=True)
                 driver.save_screenshot(str(screenshot))
+            text = (source / "sheets" / "guarded.toml").read_text(encoding="utf-8")
+            time.sleep(1.0)
+            saved = time.time()
+            (source / "sheets" / "week-2.toml").write_text(text.replace("Guarded on the Road", "Week 2"),
+                                                           encoding="utf-8")
+            warm = until(lambda: loaded_image(driver, "sheet:week-2"), "the new sheet", 300, 0.01) / 1000 - saved
         finally:
             stop(process)
-        return loaded / 1000 - started
+        return cold, warm
     finally:
         driver.quit()
+
+
+def loaded_image(driver: Any, key: str) -> float:
+    """When the first image of an edition's section loaded (ms since the epoch), or 0."""
+    return driver.execute_script(f"""const i = document.querySelector('section[data-key="{key}"] img');
+        return i && i.complete && i.naturalWidth ? +(i.dataset.loadedAt || 0) : 0""")
 
 
 def main() -> int:
@@ -174,7 +190,8 @@ def main() -> int:
         folder = Path(scratch)
         env = {**os.environ, "PRESS_BUILD_CACHE": str(folder / "cache"), "SOURCE_DATE_EPOCH": "1700000000"}
         sheet = first_sheet(env, folder, args.screenshot)
-        print(f"first view of the sample's sheet: {sheet:.2f} s", flush=True)
+        print(f"first view of a sheet: {sheet[0]:.2f} s from starting the server, {sheet[1]:.2f} s from saving "
+              "a new sheet file in it", flush=True)
         source = make_book(args.chapter, args.times, folder)
         times, first, count = save_to_update(source, env, folder, args.edits)
     report = render(args, times, first, count, sheet)
@@ -184,17 +201,23 @@ def main() -> int:
     return 0
 
 
-def render(args: argparse.Namespace, times: list[float], first: float, count: int, sheet: float) -> str:
+def render(args: argparse.Namespace, times: list[tuple[float, float, str]], first: float, count: int,
+           sheet: tuple[float, float]) -> str:
     chapter = args.chapter.relative_to(PROJECT.parent) if args.chapter.is_relative_to(PROJECT.parent) else args.chapter
-    rows = "\n".join(f"| {n} | {t:.2f} s |" for n, t in enumerate(times, 1))
+    seconds = [t[0] for t in times]
+    rows = "\n".join(f"| {n} | {t:.2f} s | {load:.1f} | {account} |" for n, (t, load, account) in enumerate(times, 1))
     return (f"# Preview: save to updated page image\n\n"
             f"`.venv/bin/python bench/preview.py` ({os.cpu_count()} cores): a book of {args.times} copies of "
-            f"`{chapter}`, {count} pages; `build.py serve` with an empty build cache, headless chromium.\n\n"
+            f"`{chapter}`, {count} pages; `build.py serve` with an empty build cache, headless chromium. "
+            "Odd edits change a word of the middle chapter, even ones change it back (its pages are then "
+            "found in the build cache).\n\n"
             f"- first build, server start to the book's pages in the browser: {first:.1f} s\n"
             f"- save to the new page image loaded in the browser, {len(times)} edits of the middle chapter: "
-            f"median {statistics.median(times):.2f} s, fastest {min(times):.2f} s, slowest {max(times):.2f} s\n"
-            f"- first view of a sheet (the sample's `guarded`, server start to its image loaded): {sheet:.2f} s\n\n"
-            f"| edit | save to image |\n|---|---|\n{rows}\n")
+            f"median {statistics.median(seconds):.2f} s, fastest {min(seconds):.2f} s, slowest {max(seconds):.2f} s\n"
+            f"- first view of a sheet (the sample's): {sheet[0]:.2f} s from starting the server to its image "
+            f"loaded; {sheet[1]:.2f} s from saving a new sheet file in the running preview to its image\n\n"
+            f"| edit | save to image | load average (1 min) before | the builder's steps (wall, and its CPU) |\n"
+            f"|---|---|---|---|\n{rows}\n")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from press.diagnostics import BuildError, Reporter
+from press.preview.reading import KeptReads
 
 BOOK = "book"
 SHEETS_FOLDER = "sheets"
@@ -93,16 +94,15 @@ def sheet_names(source: Path) -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in folder.glob("*.toml") if p.is_file())) if folder.is_dir() else ()
 
 
-def build(plan: Plan, source: Path, scratch: Path) -> Iterator[Started | Built | Failed | Finished]:
+def build(plan: Plan, source: Path, scratch: Path, reads: KeptReads | None = None
+          ) -> Iterator[Started | Built | Failed | Finished]:
     """Everything `plan` asks for, each result as it is made, then Finished."""
-    from press.readers import read_book
-
     started = time.monotonic()
     yield Started(plan)
     reporter = Reporter()
     names = sheet_names(source)
     try:
-        book = read_book(source, reporter)
+        book = (reads or KeptReads()).read_book(source, reporter)
     except BuildError as failure:
         yield Failed(None, _printed(failure))
         yield Finished(time.monotonic() - started, (), names)
@@ -143,12 +143,33 @@ def _book(book: Any, _name: str, _source: Path, scratch: Path, reporter: Reporte
     from press.preview.pdfpages import page_infos
 
     before = len(reporter.warnings)
+    steps = _Steps()
     [path] = writer("pdf").write(book, scratch, reporter)
-    pdf = path.read_bytes()
-    infos = page_infos(pdf)
-    folios = {start.physical: start.label for start in page_starts(book)}
+    pdf = steps.done("book.pdf", path.read_bytes())
+    folios = steps.done("folios", {start.physical: start.label for start in page_starts(book)})
+    infos = steps.done("page digests", page_infos(pdf))
+    print(f"preview: book in {steps}", flush=True)
     return Built(BOOK, book.title, pdf, tuple(folios.get(n, "") for n in range(1, len(infos) + 1)),
                  book.primary == "he", _since(reporter, before), infos=infos)
+
+
+class _Steps:
+    """How long each step took, wall and this process's CPU (the machine may be busy with others)."""
+
+    def __init__(self) -> None:
+        self.times: list[tuple[str, float, float]] = []
+        self._wall, self._cpu = time.monotonic(), time.process_time()
+
+    def done(self, name: str, result: Any) -> Any:
+        wall, cpu = time.monotonic(), time.process_time()
+        self.times.append((name, wall - self._wall, cpu - self._cpu))
+        self._wall, self._cpu = wall, cpu
+        return result
+
+    def __str__(self) -> str:
+        total = sum(t[1] for t in self.times)
+        parts = ", ".join(f"{name} {wall:.2f} s (CPU {cpu:.2f} s)" for name, wall, cpu in self.times)
+        return f"{total:.2f} s: {parts}"
 
 
 def _sheet(book: Any, name: str, source: Path, scratch: Path, reporter: Reporter) -> Built:
@@ -171,9 +192,10 @@ def serve_builds(connection: Any, source: Path, scratch: Path) -> None:
     """The builder process: a plan in, its results out, until None or the pipe closes."""
     os.setpgid(0, 0)  # its own group: a Ctrl-C meant for the server does not reach the layout workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    reads = KeptReads()
     try:
         while (plan := connection.recv()) is not None:
-            for result in build(plan, source, scratch):
+            for result in build(plan, source, scratch, reads):
                 connection.send(result)
     except (EOFError, BrokenPipeError):
         pass  # the server is gone

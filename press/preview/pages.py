@@ -18,6 +18,8 @@ from typing import Any
 from press.preview.builder import BOOK, Built, Failed, Finished, Started, sheet_key
 from press.preview.pdfpages import Rasterizer
 
+# Warnings listed in the page; the terminal has them all (a long book may have thousands).
+WARNINGS_SHOWN = 40
 IMAGES_KEPT = 4000  # page images in memory (about 60 kB each), the least recently asked dropped first
 
 
@@ -42,7 +44,7 @@ class Edition:
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "kind": self.kind, "title": self.title, "direction": "rtl" if self.right_bound
-                else "ltr", "warnings": list(self.warnings), "errors": list(self.errors), "fit": self.fit_text,
+                else "ltr", "errors": list(self.errors), "fit": self.fit_text,
                 "fits": self.fits, "pages": [{"src": f"/page/{p.digest}.png", "label": p.label, "number": n,
                                              "width": p.width, "height": p.height}
                                             for n, p in enumerate(self.pages, 1)]}
@@ -146,7 +148,7 @@ class Preview:
     def _snapshot(self) -> dict[str, Any]:
         order = sorted(self.editions.values(), key=lambda e: (e.kind != "book", e.key))
         return {"version": self.version, "status": self.status, "message": self.message,
-                "errors": list(self.errors), "warnings": list(self.warnings),
+                "errors": list(self.errors), **_warnings(self.warnings, *(e.warnings for e in order)),
                 "editions": [e.as_json() for e in order]}
 
     def wait(self, version: int, timeout: float) -> dict[str, Any] | None:
@@ -184,3 +186,8 @@ class Preview:
                 rasterizer.close()
             self._rasterizers.clear()
             self._pages.clear()
+
+
+def _warnings(*groups: tuple[str, ...]) -> dict[str, Any]:
+    every = [line for group in groups for line in group]
+    return {"warnings": every[:WARNINGS_SHOWN], "more_warnings": max(0, len(every) - WARNINGS_SHOWN)}

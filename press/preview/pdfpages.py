@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -36,48 +37,59 @@ def page_infos(pdf: bytes) -> tuple[PageInfo, ...]:
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
-        memo: dict[tuple[int, int], str] = {}
+        digests = _Digests(document)
         infos = []
         for page in document.pages:
             hashed = hashlib.sha256()
             for key in PAGE_KEYS:
                 if key in page.obj:
-                    hashed.update(f"{key}={_digest(page.obj[key], memo)};".encode())
+                    hashed.update(f"{key}={digests.of(page.obj[key])};".encode())
             box = [float(v) for v in page.mediabox]
             infos.append(PageInfo(hashed.hexdigest()[:32], box[2] - box[0], box[3] - box[1]))
         return tuple(infos)
 
 
-def _digest(value: Any, memo: dict[tuple[int, int], str]) -> str:
-    """A digest of a PDF object and everything it refers to, each indirect object hashed once."""
-    import pikepdf
-
-    objgen = value.objgen if isinstance(value, pikepdf.Object) else (0, 0)
-    if objgen != (0, 0) and objgen in memo:
-        return memo[objgen]
-    if objgen != (0, 0):
-        memo[objgen] = "cycle"  # a reference back to an object being hashed
-    hashed = hashlib.sha256()
-    if isinstance(value, pikepdf.Stream):
-        hashed.update(b"stream" + value.read_raw_bytes())
-        hashed.update(_dictionary(value.stream_dict, memo, skip={"/Length"}).encode())
-    elif isinstance(value, pikepdf.Dictionary):
-        hashed.update(_dictionary(value, memo).encode())
-    elif isinstance(value, pikepdf.Array):
-        hashed.update(("[" + ",".join(_digest(item, memo) for item in value) + "]").encode())
-    elif isinstance(value, pikepdf.Object):
-        hashed.update(value.unparse())
-    else:
-        hashed.update(repr(value).encode())
-    result = hashed.hexdigest()
-    if objgen != (0, 0):
-        memo[objgen] = result
-    return result
+# An indirect reference in unparsed PDF syntax, and a font descriptor's reference to its font program.
+REFERENCE = re.compile(rb"(\d+) (\d+) R\b")
+FONT_PROGRAM = re.compile(rb"/FontFile[23]?\s+\d+ \d+ R\b")
 
 
-def _dictionary(value: Any, memo: dict[tuple[int, int], str], skip: set[str] = FONT_PROGRAMS) -> str:
-    keys = sorted(key for key in value if key not in skip and key not in FONT_PROGRAMS)
-    return "{" + ",".join(f"{key}:{_digest(value[key], memo)}" for key in keys) + "}"
+class _Digests:
+    """Digests of PDF objects, each indirect object hashed once. An object is hashed as its PDF
+    syntax (one call into qpdf, not one Python object per number of a widths array) with each
+    reference replaced by the digest of what it refers to, so the numbering of objects, which
+    changes from one join to the next, does not count."""
+
+    def __init__(self, document: Any) -> None:
+        self.document = document
+        self.memo: dict[tuple[int, int], str] = {}
+
+    def of(self, value: Any) -> str:
+        objgen = value.objgen if hasattr(value, "objgen") else (0, 0)
+        if objgen == (0, 0):  # direct
+            syntax = value.unparse() if hasattr(value, "unparse") else repr(value).encode()
+            return self._hash(syntax, b"")
+        return self._indirect(objgen)
+
+    def _indirect(self, objgen: tuple[int, int]) -> str:
+        if objgen in self.memo:
+            return self.memo[objgen]
+        self.memo[objgen] = "cycle"  # a reference back to an object being hashed
+        import pikepdf
+
+        value = self.document.get_object(objgen)
+        if isinstance(value, pikepdf.Stream):
+            result = self._hash(value.stream_dict.unparse(), value.read_raw_bytes())
+        else:
+            result = self._hash(value.unparse(resolved=True), b"")
+        self.memo[objgen] = result
+        return result
+
+    def _hash(self, syntax: bytes, data: bytes) -> str:
+        syntax = FONT_PROGRAM.sub(b"/FontFile", syntax)
+        hashed = hashlib.sha256(data)
+        hashed.update(REFERENCE.sub(lambda m: self._indirect((int(m[1]), int(m[2]))).encode(), syntax))
+        return hashed.hexdigest()
 
 
 # PDFium is not thread-safe: one page is rendered at a time, whichever request asks.

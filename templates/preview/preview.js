@@ -110,8 +110,9 @@
     status.textContent = next.message;
     status.dataset.status = next.status;
     diagnostics.replaceChildren(...next.errors.map((line) => el("pre", { class: "error" }, line)),
-                                ...next.editions.flatMap((e) => e.warnings).concat(next.warnings)
-                                  .map((line) => el("pre", { class: "warning" }, line)));
+                                ...next.warnings.map((line) => el("pre", { class: "warning" }, line)));
+    if (next.more_warnings) diagnostics.append(el("p", { class: "more" },
+                                                  `and ${next.more_warnings} more warnings: see the terminal`));
     toc.replaceChildren(...next.editions.map((e) => el("a", { href: `#${e.key}` }, e.title)));
     view.replaceChildren(...next.editions.map((edition) => section(edition, kept, before)));
     images = kept;
