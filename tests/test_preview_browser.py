@@ -53,6 +53,10 @@ PAGES = """return [...document.querySelectorAll('section[data-key="book"] figure
           loaded: img.complete && img.naturalWidth > 0, ratio: img.naturalHeight / (img.naturalWidth || 1)};
 });"""
 STATUS = "return document.getElementById('status').dataset.status"
+# Where page 1's empty facing page and pages 1, 2 and 3 stand, left to right.
+LEFTS = """const page = n => document.querySelector(`section[data-key="book"] figure[data-number="${n}"]`);
+return [page(1).parentNode.querySelector('.empty'), page(1), page(2), page(3)]
+  .map(f => f.getBoundingClientRect().left)"""
 ERRORS = "return [...document.querySelectorAll('#diagnostics pre.error')].map(e => e.textContent)"
 
 
@@ -96,6 +100,8 @@ def test_the_preview_follows_the_sources_in_a_real_browser(session: tuple[Served
         if page["folio"]:
             assert page["folio"] in pdf_page.extract_text().split(), page
     assert [p["folio"] for p in pages if p["folio"]] == ["1", "2", "3", "4"]
+    empty, first, verso, recto = driver.execute_script(LEFTS)  # bound on the left: page 1 a right-hand page
+    assert empty < first < verso < recto
     assert driver.execute_script("return document.querySelectorAll('section.sheet figure.page').length") == 1
     assert "fits its 1 page" in driver.find_element("css selector", "section.sheet .fit").text
 
@@ -130,6 +136,16 @@ def test_the_preview_follows_the_sources_in_a_real_browser(session: tuple[Served
     mended = ready_pages(driver)
     assert [p["src"] for p in mended] == [p["src"] for p in pages]
     assert driver.execute_script("return window.notReloaded") is True
+
+    # A Hebrew-led book (book.toml saved): bound on the right, its spreads read right to left.
+    settings = source / "book.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('primary = "en"', 'primary = "he"'),
+                        encoding="utf-8")
+    until(lambda: driver.execute_script("return document.querySelector('section[data-key=\"book\"] .pages.rtl')"),
+          "the right-to-left spreads")
+    ready_pages(driver)
+    empty, first, verso, recto = driver.execute_script(LEFTS)  # page 1 a left-hand page; spreads from the right
+    assert empty > first > verso > recto
 
     # Ctrl-C: a clean exit, and no process left behind.
     status, strays = served.stop()

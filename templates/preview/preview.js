@@ -103,21 +103,32 @@
     return node;
   }
 
+  // What the editions' pages look like: when only the status changed, the pages are left alone.
+  const signature = (next) => JSON.stringify(next.editions.map((e) => [e.key, e.title, e.fit, e.errors,
+                                                                       e.direction, e.pages.map((p) => p.src)]));
+  let drawn = null;
+
   function draw(next) {
-    const where = place();
-    const before = new Set(images.keys());
-    const kept = new Map();
     status.textContent = next.message;
     status.dataset.status = next.status;
     diagnostics.replaceChildren(...next.errors.map((line) => el("pre", { class: "error" }, line)),
                                 ...next.warnings.map((line) => el("pre", { class: "warning" }, line)));
     if (next.more_warnings) diagnostics.append(el("p", { class: "more" },
                                                   `and ${next.more_warnings} more warnings: see the terminal`));
+    const pages = signature(next);
+    if (pages !== drawn) drawPages(next);
+    drawn = pages;
+    document.body.dataset.version = String(next.version);
+  }
+
+  function drawPages(next) {
+    const where = place();
+    const before = new Set(images.keys());
+    const kept = new Map();
     toc.replaceChildren(...next.editions.map((e) => el("a", { href: `#${e.key}` }, e.title)));
     view.replaceChildren(...next.editions.map((edition) => section(edition, kept, before)));
     images = kept;
     restore(where);
-    document.body.dataset.version = String(next.version);
   }
 
   zoom.value = localStorage.getItem("press-preview-zoom") || zoom.value;
@@ -129,7 +140,7 @@
   const events = new EventSource("/events");
   events.addEventListener("state", (event) => {
     const next = JSON.parse(event.data);
-    if (next.version !== state.version || !view.querySelector(".edition")) draw(next);
+    if (next.version !== state.version || drawn === null) draw(next);
     state = next;
   });
   events.addEventListener("error", () => {
