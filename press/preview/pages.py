@@ -75,6 +75,7 @@ class Preview:
         self.status = "starting"  # starting, building, ready, failed
         self.message = "first build"
         self.errors: tuple[str, ...] = ()  # the book could not be read
+        self._read_failed = False
         self.warnings: tuple[str, ...] = ()
         self.editions: dict[str, Edition] = {}
         self._pages: dict[str, tuple[Rasterizer, int]] = {}  # digest -> where to render it from
@@ -86,6 +87,7 @@ class Preview:
         with self._changed:
             if isinstance(result, Started):
                 self.status, self.message = "building", f"building: {result.plan.reason or 'everything'}"
+                self._read_failed = False
             elif isinstance(result, Built):
                 self._built(result)
             elif isinstance(result, Failed):
@@ -109,14 +111,12 @@ class Preview:
         kind = "book" if result.key == BOOK else "sheet"
         self.editions[result.key] = Edition(result.key, kind, result.title, pages, result.right_bound,
                                             result.warnings, result.fit)
-        if self.errors and result.key == BOOK:
-            self.errors = ()
         if old is not None:
             old.close()
 
     def _failed(self, result: Failed) -> None:
         if result.key is None:
-            self.errors = result.errors
+            self.errors, self._read_failed = result.errors, True
             return
         if result.key in self.editions:
             edition = self.editions[result.key]
@@ -128,8 +128,8 @@ class Preview:
                                                 False, (), None, result.errors)
 
     def _finished(self, result: Finished) -> None:
-        if not self.errors or result.warnings:
-            self.warnings = result.warnings
+        if not self._read_failed:  # the book was read: its errors are gone, its warnings are these
+            self.errors, self.warnings = (), result.warnings
         known = {BOOK, *(sheet_key(name) for name in result.sheets)}
         for key in [k for k in self.editions if k not in known]:
             del self.editions[key]  # a sheet file removed
@@ -140,6 +140,13 @@ class Preview:
         failed = self.errors or any(e.errors for e in self.editions.values())
         self.status = "failed" if failed else "ready"
         self.message = f"built in {result.seconds:.1f} s" if not failed else "the last build failed"
+
+    def stopped(self, message: str) -> None:
+        """The builder is gone: said in the page; the last pages stay."""
+        with self._changed:
+            self.status, self.message, self.errors = "failed", message, (message,)
+            self.version += 1
+            self._changed.notify_all()
 
     def snapshot(self) -> dict[str, Any]:
         with self._changed:

@@ -99,7 +99,9 @@ class Rebuilds:
                     self.preview.apply(result)
             except (EOFError, OSError):
                 if not self._stopping:
-                    print("error [serve] the build process stopped; start build.py serve again", file=sys.stderr)
+                    message = "error [serve] the build process stopped; start build.py serve again"
+                    print(message, file=sys.stderr)
+                    self.preview.stopped(message)
                 return
 
 
