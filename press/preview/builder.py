@@ -101,12 +101,12 @@ def build(plan: Plan, source: Path, scratch: Path, reads: KeptReads | None = Non
     yield Started(plan)
     reporter = Reporter()
     names = sheet_names(source)
-    try:
-        book = (reads or KeptReads()).read_book(source, reporter)
-    except BuildError as failure:
-        yield Failed(None, _printed(failure))
+    read = _guarded("", lambda: (reads or KeptReads()).read_book(source, reporter))
+    if isinstance(read, Failed):
+        yield Failed(None, read.errors)
         yield Finished(time.monotonic() - started, (), names)
         return
+    book = read
     read_warnings = tuple(str(w) for w in reporter.warnings)
     sheets = [n for n in names if plan.sheets is None or n in plan.sheets]
     steps = [(sheet_key(n), _sheet, n) for n in sheets]
@@ -117,14 +117,15 @@ def build(plan: Plan, source: Path, scratch: Path, reads: KeptReads | None = Non
     yield Finished(time.monotonic() - started, read_warnings, names)
 
 
-def _guarded(key: str, make: Any) -> Built | Failed:
+def _guarded(key: str, make: Any) -> Any:
+    """What `make()` returns, or Failed with its errors (a BuildError) or a line naming a bug."""
     try:
         return make()
     except BuildError as failure:
         return Failed(key, _printed(failure))
     except Exception as failure:  # a bug: said as such, the preview keeps running
         traceback.print_exc()
-        line = f"internal error building {key}: {type(failure).__name__}: {failure}"
+        line = f"internal error {f'building {key}' if key else 'reading the book'}: {type(failure).__name__}: {failure}"
         print(line, file=sys.stderr)
         return Failed(key, (line,))
 
