@@ -2,6 +2,7 @@
 """The preview's speed: from saving a chapter to its new page image in the browser.
 
     .venv/bin/python bench/preview.py [CHAPTER] [--times N] [--edits N] [--results FILE] [--screenshot PNG]
+    .venv/bin/python bench/preview.py --times 0 --screenshot bench/results/preview.png   # the picture only
 
 Makes the benchmark book of bench/bench.py (N copies of CHAPTER, default
 the seed chapter of the shared corpus, 200 times) in a temporary folder,
@@ -147,7 +148,7 @@ def first_sheet(env: dict[str, str], logs: Path, screenshot: Path | None) -> tup
     new sheet file in the running preview to its image loaded; the screenshot."""
     source = logs / "sample"
     shutil.copytree(PROJECT / "source", source)
-    driver = browser()
+    driver = browser(1400, 1450)  # tall enough for the sample's book and its sheet
     try:
         started = time.time()
         process, url, _ = serve(source, env, logs)
@@ -155,8 +156,14 @@ def first_sheet(env: dict[str, str], logs: Path, screenshot: Path | None) -> tup
             driver.get(url)
             cold = until(lambda: loaded_image(driver, "sheet:guarded"), "the sheet", 300, 0.01) / 1000 - started
             until(lambda: ready(driver) and all(p["loaded"] for p in pages(driver)), "the sample", 300)
-            if screenshot is not None:
-                driver.execute_script("window.scrollTo(0, 0)")
+            if screenshot is not None:  # small pages: the book and the sheet in one picture
+                driver.execute_script("const z = document.getElementById('zoom'); z.value = '180';"
+                                      "z.dispatchEvent(new Event('change')); window.scrollTo(0, 0)")
+                until(lambda: all(p["loaded"] for p in pages(driver)) and loaded_image(driver, "sheet:guarded"),
+                      "the pages at their new size", 60)
+                driver.execute_async_script("const done = arguments[arguments.length - 1];"
+                                            "Promise.all([...document.images].map(i => i.decode())).then(done, done)")
+                time.sleep(1.0)  # painted
                 screenshot.parent.mkdir(parents=True, exist_ok=True)
                 driver.save_screenshot(str(screenshot))
             text = (source / "sheets" / "guarded.toml").read_text(encoding="utf-8")
@@ -181,7 +188,8 @@ def loaded_image(driver: Any, key: str) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("chapter", nargs="?", type=Path, default=SEED)
-    parser.add_argument("--times", type=int, default=200)
+    parser.add_argument("--times", type=int, default=200, help="chapters of the benchmark book (0: only the "
+                        "sample's sheet and the screenshot, no results written)")
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--results", type=Path, default=PROJECT / "bench" / "results" / "preview.md")
     parser.add_argument("--screenshot", type=Path, default=None)
@@ -192,6 +200,8 @@ def main() -> int:
         sheet = first_sheet(env, folder, args.screenshot)
         print(f"first view of a sheet: {sheet[0]:.2f} s from starting the server, {sheet[1]:.2f} s from saving "
               "a new sheet file in it", flush=True)
+        if args.times == 0:  # the sample only (and the screenshot): nothing written to the results
+            return 0
         source = make_book(args.chapter, args.times, folder)
         times, first, count = save_to_update(source, env, folder, args.edits)
     report = render(args, times, first, count, sheet)

@@ -9,6 +9,7 @@
   const zoom = document.getElementById("zoom");
   let state = JSON.parse(document.getElementById("state").textContent);
   let images = new Map();  // image URL -> its <img>s: an unchanged page keeps its loaded image
+  let shown = new Map();  // edition -> the image URLs of its pages as last drawn
   const EAGER = 12;  // the first pages load at once, the rest as they come into view
 
   function el(tag, attributes = {}, ...children) {
@@ -75,7 +76,9 @@
     return spreads;
   }
 
-  function section(edition, kept, before) {
+  function section(edition, kept) {
+    // Outlined: a page that is new in an edition already shown (not every page of its first view).
+    const known = shown.get(edition.key) || new Set();
     const facts = el("p", { class: "facts" }, `${edition.pages.length} pages`);
     if (edition.kind === "sheet") {
       facts.textContent = "";
@@ -94,7 +97,7 @@
     for (const group of groups(edition)) {
       const spread = el("div", { class: "spread" });
       for (const page of group) {
-        spread.append(page ? figure(edition, page, kept, before.size > 0 && !before.has(page.src))
+        spread.append(page ? figure(edition, page, kept, known.size > 0 && !known.has(page.src))
                            : el("figure", { class: "page empty", "aria-hidden": "true" }));
       }
       pages.append(spread);
@@ -123,10 +126,10 @@
 
   function drawPages(next) {
     const where = place();
-    const before = new Set(images.keys());
     const kept = new Map();
     toc.replaceChildren(...next.editions.map((e) => el("a", { href: `#${e.key}` }, e.title)));
-    view.replaceChildren(...next.editions.map((edition) => section(edition, kept, before)));
+    view.replaceChildren(...next.editions.map((edition) => section(edition, kept)));
+    shown = new Map(next.editions.map((e) => [e.key, new Set(e.pages.map((p) => p.src))]));
     images = kept;
     restore(where);
   }
