@@ -129,3 +129,19 @@ def test_page_images_are_made_from_the_built_pdf(served: Served) -> None:
     assert status == 200 and png.startswith(b"\x89PNG") and headers["Content-Type"] == "image/png"
     sheet = next(e for e in state["editions"] if e["key"] == "sheet:guarded")
     assert sheet["fit"] == "fits its 1 page" and len(sheet["pages"]) == 1
+
+
+def test_a_port_in_use_or_out_of_range_is_said_plainly(tmp_path: Path) -> None:
+    import socket
+
+    source = sample_copy(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = build("serve", "--source", str(source), "--port", str(port))
+    assert (result.returncode, result.stderr.strip()) == (
+        1, f"error [serve] cannot listen on 127.0.0.1:{port}: Address already in use")
+    result = build("serve", "--source", str(source), "--port", "70000")
+    assert (result.returncode, result.stderr.strip()) == (2, "error [serve] --port 70000: a port is a number "
+                                                             "from 0 to 65535")
