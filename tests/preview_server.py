@@ -71,13 +71,14 @@ class Served:
         return status, {pid for pid in below if alive(pid)}
 
 
-def start(source: Path, logs: Path, *extra: str) -> Served:
+def start(source: Path, logs: Path, *extra: str, env: dict[str, str] | None = None) -> Served:
     """`build.py serve` on a free port; returns once it listens (it prints its URL then)."""
     port = free_port()
     stdout, stderr = logs / "serve.out", logs / "serve.err"
     with stdout.open("w") as out, stderr.open("w") as err:
         process = subprocess.Popen([sys.executable, str(PROJECT / "build.py"), "serve", "--source", str(source),
-                                    "--port", str(port), *extra], cwd=PROJECT, text=True, stdout=out, stderr=err)
+                                    "--port", str(port), *extra], cwd=PROJECT, text=True, stdout=out, stderr=err,
+                                   env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
         if match := re.search(r" at (http://\S+) ", stdout.read_text()):

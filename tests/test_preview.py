@@ -14,7 +14,7 @@ from press.preview.pages import Edition, Page
 from press.preview.server import ServeError, loopback
 from press.preview.watch import plan_for
 from tests.conftest import build
-from tests.preview_server import Served, sample_copy, start
+from tests.preview_server import Served, alive, descendants, sample_copy, start
 
 ESCAPES = ["/../../etc/passwd", "/..%2f..%2fetc%2fpasswd", "/%2e%2e/%2e%2e/etc/passwd", "//etc/passwd",
            "/page/../../etc/passwd", "/page/..%2f..%2fetc%2fpasswd.png", "/preview.js/../../../etc/passwd",
@@ -145,3 +145,32 @@ def test_a_port_in_use_or_out_of_range_is_said_plainly(tmp_path: Path) -> None:
     result = build("serve", "--source", str(source), "--port", "70000")
     assert (result.returncode, result.stderr.strip()) == (2, "error [serve] --port 70000: a port is a number "
                                                              "from 0 to 65535")
+
+
+def test_ctrl_c_during_a_build_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """An empty build cache: the first build lays the chapters out in worker processes; Ctrl-C then."""
+    import os
+
+    env = {**os.environ, "PRESS_BUILD_CACHE": str(tmp_path / "cache")}
+    served = start(sample_copy(tmp_path), tmp_path, env=env)
+    def workers() -> set[int]:
+        """Python processes two levels down: the builder's layout workers."""
+        below = descendants(served.process.pid)
+        second = set().union(*(descendants(pid) for pid in below)) if below else set()
+        return {pid for pid in second if b"python" in _cmdline(pid)}
+
+    deadline = time.monotonic() + 180
+    while not (seen := workers()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert seen, "no layout worker was seen"
+    status, strays = served.stop()
+    assert status == 0 and not strays
+    assert not [pid for pid in seen if alive(pid)]
+    assert "Traceback" not in served.stderr.read_text(encoding="utf-8")
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return (Path("/proc") / str(pid) / "cmdline").read_bytes()
+    except OSError:
+        return b""

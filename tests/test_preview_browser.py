@@ -107,6 +107,11 @@ def test_the_preview_follows_the_sources_in_a_real_browser(session: tuple[Served
 
     # An edited chapter: its page image changes in the open tab, without a reload; the other pages stay.
     driver.execute_script("window.notReloaded = true")
+    place = """const f = document.querySelector('section[data-key="book"] figure[data-number="8"]');
+               if (arguments[0]) { f.scrollIntoView(); window.scrollBy(0, -120); }
+               return [window.scrollY, f.getBoundingClientRect().top]"""
+    scrolled, top = driver.execute_script(place, True)
+    assert scrolled > 0
     chapter = source / "01-psalm-121.md"
     original = chapter.read_text(encoding="utf-8")
     chapter.write_text(original.replace("Pilgrims sang this psalm", "Travellers sang this psalm"), encoding="utf-8")
@@ -117,6 +122,7 @@ def test_the_preview_follows_the_sources_in_a_real_browser(session: tuple[Served
         return now if moved and all(p["loaded"] for p in now) and len(now) == len(pages) else None
     edited = until(changed, "the edited page's image")
     assert driver.execute_script("return window.notReloaded") is True
+    assert driver.execute_script(place, False)[1] == pytest.approx(top, abs=2)  # the reader's place is kept
     moved = [p["number"] for p, q in zip(edited, pages, strict=True) if p["src"] != q["src"]]
     assert moved and set(moved) <= {5, 6}, moved  # the Psalm's pages only
     assert driver.find_elements("css selector", "figure.page.changed")
