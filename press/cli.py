@@ -48,8 +48,10 @@ def parser() -> argparse.ArgumentParser:
         for option in entry.options:
             sub.add_argument(option.flag, **option.argparse_options)  # type: ignore[arg-type]
     commands.add_parser("model", parents=[common], help="print the document model as JSON")
-    serve = commands.add_parser("serve", parents=[common], help="a live preview of the printed pages in the "
-                                "browser, rebuilt on every save (README: The preview)")
+    serve = commands.add_parser("serve", help="a live preview of the printed pages in the browser, rebuilt on "
+                                "every save; writes nothing to the output folder (README: The preview)")
+    serve.add_argument("--source", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                       help="folder with book.toml and the chapter files (default: source)")
     serve.add_argument("--port", type=int, default=8000, metavar="N", help="port on 127.0.0.1 (default: 8000)")
     serve.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="a loopback address (default: "
                        "127.0.0.1; ::1 also works); any other is refused")
