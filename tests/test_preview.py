@@ -160,10 +160,12 @@ def test_ctrl_c_during_a_build_leaves_no_worker_behind(tmp_path: Path) -> None:
         return {pid for pid in second if b"python" in _cmdline(pid)}
 
     deadline = time.monotonic() + 180
-    while not (seen := workers()) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    try:
+        while not (seen := workers()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        status, strays = served.stop()  # whatever happens, the server does not outlive the test
     assert seen, "no layout worker was seen"
-    status, strays = served.stop()
     assert status == 0 and not strays
     assert not [pid for pid in seen if alive(pid)]
     assert "Traceback" not in served.stderr.read_text(encoding="utf-8")
