@@ -19,6 +19,7 @@ EPILOG = """examples:
   python build.py sheet --passage 45:3-8   a study sheet of blocks 3 to 8 of chapter 45
   python build.py sheet week-12            the study sheet source/sheets/week-12.toml
   python build.py model                    print the document model as JSON
+  python build.py serve --port 8000        a live preview at http://127.0.0.1:8000/
 
 exit status: 0 built; 1 an error in the sources (reported as path:line: error [code] message); 2 bad command line"""
 
@@ -47,6 +48,13 @@ def parser() -> argparse.ArgumentParser:
         for option in entry.options:
             sub.add_argument(option.flag, **option.argparse_options)  # type: ignore[arg-type]
     commands.add_parser("model", parents=[common], help="print the document model as JSON")
+    serve = commands.add_parser("serve", help="a live preview of the printed pages in the browser, rebuilt on "
+                                "every save; writes nothing to the output folder (README: The preview)")
+    serve.add_argument("--source", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                       help="folder with book.toml and the chapter files (default: source)")
+    serve.add_argument("--port", type=int, default=8000, metavar="N", help="port on 127.0.0.1 (default: 8000)")
+    serve.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="a loopback address (default: "
+                       "127.0.0.1; ::1 also works); any other is refused")
     return main
 
 
@@ -67,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
     from press.readers import read_book
 
+    if args.command == "serve":
+        from press.preview.server import serve
+
+        return serve(args.source, args.port, args.bind)
     book = read_book(args.source, reporter)
     if args.command == "model":
         from press.serialize import book_json
