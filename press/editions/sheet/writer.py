@@ -26,6 +26,7 @@ from press.editions.base import atomic_path
 from press.editions.sheet.content import SheetView, excerpt, quick_spec, sheet_view
 from press.editions.sheet.fit import STEPS, Fitted, Fitter, Step
 from press.editions.sheet.html import standalone_css
+from press.engine.fonts import STACKS, Face, css_stack, faces_for, stacks_for
 from press.engine.pdf import join_and_write, lay_out, stylesheet
 from press.engine.render import render
 from press.model import Book
@@ -71,10 +72,12 @@ class SheetWriter:
     def write_sheet(self, book: Book, spec: SheetSpec, folder: Path, reporter: Reporter) -> list[Path]:
         """Lay the sheet out, fitted; write its PDF (and, for a sheet file, its HTML)."""
         view = sheet_view(book, spec)
-        check_coverage(excerpt(book, view))
+        printed = excerpt(book, view)
+        check_coverage(printed)
+        families = css_stack(stacks_for(printed)["he"])
         paper = PAGE_SIZES[(spec.paper or book.settings.sheet.paper).lower()]  # type: ignore[attr-defined]
         html = render(self.edition, "sheet.html", sheet=view, css="")
-        fitted = Fitter(lambda step: lay_out(html, self.edition, [_stylesheet(paper, spec.layout, step)]),
+        fitted = Fitter(lambda step: lay_out(html, self.edition, [_stylesheet(paper, spec.layout, step, families)]),
                         spec.fit).fit()
         _report(spec, fitted, reporter)
         target = folder / (f"{spec.output}.pdf" if spec.output else self.output)
@@ -82,12 +85,16 @@ class SheetWriter:
             join_and_write([fitted.document], temporary, target)
         if not spec.output:
             return [target]
-        return [target, self._write_html(view, paper, fitted.step, folder / f"{spec.output}.html")]
+        fonts = (faces_for(printed), families)
+        return [target, self._write_html(view, paper, fitted.step, fonts, folder / f"{spec.output}.html")]
 
-    def _write_html(self, view: SheetView, paper: str, step: Step, target: Path) -> Path:
+    def _write_html(self, view: SheetView, paper: str, step: Step, fonts: tuple[tuple[Face, ...], str],
+                    target: Path) -> Path:
         """The standalone page: the same HTML, the stylesheet inlined, the fonts inside it."""
         bare = render(self.edition, "sheet.html", sheet=view, css="")
-        css = standalone_css(self.edition, bare, paper=paper, layout=view.spec.layout, step=step)
+        faces, families = fonts
+        css = standalone_css(self.edition, bare, faces, paper=paper, layout=view.spec.layout, step=step,
+                             hebrew_families=families)
         html = render(self.edition, "sheet.html", sheet=view, css=Markup(css))  # our CSS, settings only
         with atomic_path(target) as temporary:
             temporary.write_text(html, encoding="utf-8")
@@ -95,9 +102,9 @@ class SheetWriter:
 
 
 @lru_cache(maxsize=64)
-def _stylesheet(paper: str, layout: str, step: Step):
-    """One WeasyPrint stylesheet per paper, layout and step: fitting reuses them."""
-    return stylesheet("sheet", paper=paper, layout=layout, step=step)
+def _stylesheet(paper: str, layout: str, step: Step, hebrew_families: str = css_stack(STACKS["he"])):
+    """One WeasyPrint stylesheet per paper, layout, step and Hebrew stack: fitting reuses them."""
+    return stylesheet("sheet", paper=paper, layout=layout, step=step, hebrew_families=hebrew_families)
 
 
 def _report(spec: SheetSpec, fitted: Fitted, reporter: Reporter) -> None:
