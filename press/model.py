@@ -134,6 +134,7 @@ class Chapter:
     blocks: tuple[Block, ...]
     notes: tuple[Note, ...]
     span: SourceSpan
+    numbered: bool = False  # its blocks carry the source's numbers (verses), which the editions print
 
     @property
     def slug(self) -> str:

@@ -152,7 +152,7 @@ def _chapter(number: int, by_lang: dict[str, Version], reporter: Reporter) -> Ch
             blocks.append(Block("pair", block_number, paragraphs.get("en"), paragraphs.get("he"), span))
     title = f"{first.title} {number}"
     title_he = f"{first.title_he} {hebrew_numeral(number)}" if first.title_he else ""
-    return Chapter(number, title, title_he, tuple(blocks), tuple(notes), SourceSpan(first.path, 1))
+    return Chapter(number, title, title_he, tuple(blocks), tuple(notes), SourceSpan(first.path, 1), numbered=True)
 
 
 def _segments(text: Any, version: Version, pointer: str) -> Iterator[tuple[tuple[int, ...], str]]:
