@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from press.model import Emphasis, Inline, NoteRef, Text
 
 # Elements printed as their text, with no markup of their own: nothing in the model stands for a size.
-PLAIN = {"small", "big", "sup", "span", "sub"}
+PLAIN = {"small", "big", "sup", "span", "sub", "p", "div"}
 EMPHASIS = {"b": True, "strong": True, "i": False, "em": False}
 SPAN_CLASSES = {"mam-spi-pe", "mam-spi-samekh", "mam-kq", "mam-kq-k", "mam-kq-q", "mam-kq-trivial",
                 "footnote-marker", "footnote", ""}

@@ -42,13 +42,21 @@ class SheetWriter:
     edition = "sheet"
     output = "sheet.pdf"
 
-    def __init__(self, sheet: str | None = None, passage: str | None = None) -> None:
+    def __init__(self, sheet: str | None = None, passage: str | None = None, fit: str | None = None) -> None:
         self.sheet = sheet
         self.passage = passage
+        self.fit = fit
 
     def write(self, book: Book, out_dir: Path, reporter: Reporter) -> list[Path]:
         if self.sheet and self.passage:
             raise error("sheet", "give a sheet NAME or --passage REF, not both")
+        if self.sheet and self.sheet.endswith(".json"):  # a Sefaria source sheet: its texts are in it
+            from press.readers import sefaria_sheet
+
+            own, spec = sefaria_sheet.load(Path(self.sheet), book, reporter, _pages(self.fit))
+            return self.write_sheet(own, spec, out_dir / SHEETS_FOLDER, reporter)
+        if self.fit is not None:
+            raise error("sheet", "--fit is for a Sefaria source sheet (NAME.json); a sheet file says `fit = N`")
         if self.sheet:
             path = sheet_path(book, self.sheet)
             return self.write_sheet(book, load_named(path), out_dir / SHEETS_FOLDER, reporter)
@@ -118,6 +126,14 @@ def _report(spec: SheetSpec, fitted: Fitted, reporter: Reporter) -> None:
     if fitted.runt:
         reporter.warn("sheet-fit", f'sheet "{spec.name}": its last page holds only a line or two, even at the '
                       "smallest readable size", spec.path, spec.line_of("fit"))
+
+
+def _pages(fit: str | None) -> int | None:
+    if fit is None:
+        return None
+    if not fit.isdigit():
+        raise error("sheet", f'--fit must be a number of pages, not "{fit}"')
+    return int(fit)
 
 
 def sheets_folder(book: Book) -> Path:
