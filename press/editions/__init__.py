@@ -63,6 +63,8 @@ WRITERS: dict[str, WriterEntry] = {
         Option("--passage", "REF", "a passage for output/sheet.pdf, e.g. 45:3-8 or 45:40-46:2, 47:1 (default: "
                "[sheet] passage in book.toml, else the first six blocks of the first chapter)"),
         Option("--fit", "N", "fit a Sefaria source sheet (NAME.json) to N pages"))),
+    "import": WriterEntry("press.editions.markdown.writer", "MarkdownWriter", "a Sefaria text as this "
+                          "project's Markdown chapters and book.toml, into --out (not in `all`)", in_all=False),
     "html": WriterEntry("press.editions.html.writer", "BookHtmlWriter", "the printed book as one HTML document "
                         "for plain WeasyPrint and the web, output/book.html (not in `all`)", in_all=False),
 }
