@@ -43,6 +43,9 @@ CASES = {
     "paseq and sof pasuq": "אֵ֑לֶּה ׀ לָֽמָּה׃",
 }
 NUN_HAFUKHA = "\u05c6"
+# Words where Keter YG inserts a hair space glyph into a cluster (before a pointed qof or gimel):
+# it stands for no character, so the words still copy out whole.
+INSERTED_SPACE = ("כִּֽי־פָקַ֤ד", "זָקַ֖נְתִּי", "וְנֶ֣גֶד")
 TOLERANCE_EM = 0.03  # PDFium rounds glyph outlines: the real build is off by 0.21 pt at most (13.5 pt)
 
 
@@ -58,7 +61,7 @@ def _source(root: Path, words: str, toml: str = "") -> Path:
 @pytest.fixture(scope="module")
 def cases_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("cantillation")
-    source = _source(root, " ".join(CASES.values()) + f" {NUN_HAFUKHA}")
+    source = _source(root, " ".join(CASES.values()) + f" {NUN_HAFUKHA} " + " ".join(INSERTED_SPACE))
     for command in ("pdf", "epub"):
         result = build(command, "--source", str(source), "--out", str(root / "out"))
         assert result.returncode == 0, result.stderr
@@ -278,6 +281,15 @@ def test_the_epub_carries_keter_yg_and_names_it_for_hebrew(cases_book: Path) -> 
 def test_nun_hafukha_is_printed_in_keter_yg(cases_book: Path) -> None:
     [nun] = [p for p in _printed(cases_book / "book.pdf") if p.char == NUN_HAFUKHA]
     assert not nun.box.empty
+
+
+def test_every_word_copies_out_whole_in_pdfium_and_poppler(cases_book: Path) -> None:
+    from hebrew_text import hebrew_words, pdfium_text, poppler_text, score
+
+    expected = hebrew_words(" ".join([*CASES.values(), *INSERTED_SPACE]))
+    pdf = cases_book / "book.pdf"
+    assert score(expected, pdfium_text(pdf)) == len(expected)
+    assert score(expected, poppler_text(pdf)) == len(expected)
 
 
 def test_a_character_no_face_draws_is_still_refused(tmp_path: Path) -> None:
