@@ -238,3 +238,15 @@ def test_the_epub_passes_epubcheck(ruth_build: Path) -> None:
     result = subprocess.run([*_epubcheck(), str(ruth_build / "book.epub"), "--failonwarnings"],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_file_of_several_versions_needs_one_chosen(tmp_path: Path) -> None:
+    one, other = _version("he", [["אחת."]]), _version("he", [["שתיים."]])
+    other["versionTitle"] = "second"
+    source = _write(tmp_path / "src", he=[one, other])
+    with pytest.raises(BuildError) as raised:
+        _read(source)
+    assert "holds 2 versions: choose one with `[sefaria] version`" in str(raised.value)
+    (source / "book.toml").write_text('[sefaria]\nversion = "second"\n', encoding="utf-8")
+    book, _ = _read(source)
+    assert plain_text(book.chapters[0].blocks[0].he.runs) == "שתיים."
