@@ -64,6 +64,12 @@ class HebrewSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SefariaSettings:
+    chapters: str = ""  # "1-2", "3" or "1,3-4": which chapters of a Sefaria text (default: all)
+    version: str = ""  # the versionTitle to read from a file holding several versions
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything book.toml can say, with the defaults it does not say."""
 
@@ -81,6 +87,7 @@ class Settings:
     epub: EpubSettings = field(default_factory=EpubSettings)
     booklet: BookletSettings = field(default_factory=BookletSettings)
     hebrew: HebrewSettings = field(default_factory=HebrewSettings)
+    sefaria: SefariaSettings = field(default_factory=SefariaSettings)
     path: Path | None = None
 
     @property
@@ -93,7 +100,7 @@ class Settings:
 
 
 _TABLES = {"print": PrintSettings, "sheet": SheetSettings, "epub": EpubSettings, "booklet": BookletSettings,
-           "hebrew": HebrewSettings}
+           "hebrew": HebrewSettings, "sefaria": SefariaSettings}
 
 
 def load(path: Path) -> Settings:

@@ -22,11 +22,13 @@ class Diagnostic:
     message: str
     path: Path | None = None
     line: int | None = None
+    pointer: str | None = None  # where in a JSON file, instead of a line: `text[0][5]`
 
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+            where += f"{self.pointer}: " if self.pointer else ""
         return f"{where}{self.severity} [{self.code}] {self.message}"
 
 
@@ -38,8 +40,9 @@ class BuildError(Exception):
         self.diagnostics = diagnostics
 
 
-def error(code: str, message: str, path: Path | None = None, line: int | None = None) -> BuildError:
-    return BuildError(Diagnostic(code, "error", message, path, line))
+def error(code: str, message: str, path: Path | None = None, line: int | None = None,
+          pointer: str | None = None) -> BuildError:
+    return BuildError(Diagnostic(code, "error", message, path, line, pointer))
 
 
 class Reporter:
@@ -49,8 +52,9 @@ class Reporter:
         self.stream = stream
         self.warnings: list[Diagnostic] = []
 
-    def warn(self, code: str, message: str, path: Path | None = None, line: int | None = None) -> None:
-        diagnostic = Diagnostic(code, "warning", message, path, line)
+    def warn(self, code: str, message: str, path: Path | None = None, line: int | None = None,
+             pointer: str | None = None) -> None:
+        diagnostic = Diagnostic(code, "warning", message, path, line, pointer)
         self.warnings.append(diagnostic)
         print(diagnostic, file=self.stream or sys.stderr)
 

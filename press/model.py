@@ -134,6 +134,7 @@ class Chapter:
     blocks: tuple[Block, ...]
     notes: tuple[Note, ...]
     span: SourceSpan
+    numbered: bool = False  # its blocks carry the source's numbers (verses), which the editions print
 
     @property
     def slug(self) -> str:
@@ -147,6 +148,25 @@ class Chapter:
 
 
 @dataclass(frozen=True, slots=True)
+class Credit:
+    """A published version the book's text comes from (a Sefaria text): credited in the front matter
+    and the EPUB's metadata."""
+
+    title: str
+    lang: Lang
+    version: str  # the version's title, e.g. "The Holy Scriptures: A New Translation (JPS 1917)"
+    source: str  # where the version comes from (a URL)
+    license: str
+
+    @property
+    def line(self) -> str:
+        """How the front matter credits it: "English text: VERSION (LICENCE)"."""
+        language = {"en": "English", "he": "Hebrew"}[self.lang]
+        licence = f" ({self.license})" if self.license else ""
+        return f"{language} text: {self.version or self.title}{licence}, from Sefaria"
+
+
+@dataclass(frozen=True, slots=True)
 class Book:
     title: str
     title_he: str
@@ -154,6 +174,7 @@ class Book:
     primary: Lang
     chapters: tuple[Chapter, ...]
     settings: object = field(compare=False)  # press.config.Settings; typed loosely to avoid a cycle
+    credits: tuple[Credit, ...] = ()  # the versions the text was read from, if any
 
     def chapter(self, number: int) -> Chapter | None:
         return next((c for c in self.chapters if c.number == number), None)

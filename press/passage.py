@@ -10,6 +10,10 @@ A reference names a chapter by `Chapter.number` and blocks by
     45-46         whole chapters
     45:3-8, 46:1  a list (`,` or `;`)
 
+A reference may begin with the book's name, in English or Hebrew, and
+a Hebrew one may number in Hebrew letters: `Ruth 1:16-17`, `Ruth 1:16-2:3`,
+`רות א:טז-יז` (press/editions/sheet checks the name against the book).
+
 In a list, as in printed citations, a bare number after a comma that
 follows an element naming blocks is another block of the same chapter
 (`45:3, 5-7` is blocks 3 and 5 to 7 of chapter 45); after a semicolon, or
@@ -22,7 +26,7 @@ and returns one `Selection` per chapter part, in reading order.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from press.diagnostics import BuildError, error
@@ -46,6 +50,8 @@ class Passage:
     first: int | None = None
     last: int | None = None
     end_chapter: int | None = None
+    book: str = ""  # the book's name as the reference wrote it, if it did
+    hebrew: bool = False  # numbered in Hebrew letters (printed so)
 
     @property
     def final_chapter(self) -> int:
@@ -54,11 +60,12 @@ class Passage:
     @property
     def label(self) -> str:
         """The reference as printed: `45:3–8`, `45:40–46:2`, `45`."""
-        start = f"{self.chapter}" if self.first is None else f"{self.chapter}:{self.first}"
+        n = _numeral if self.hebrew else str
+        start = n(self.chapter) if self.first is None else f"{n(self.chapter)}:{n(self.first)}"
         if self.end_chapter is not None:
-            end = f"{self.end_chapter}" if self.last is None else f"{self.end_chapter}:{self.last}"
+            end = n(self.end_chapter) if self.last is None else f"{n(self.end_chapter)}:{n(self.last)}"
             return f"{start}–{end}"
-        return start if self.last in (None, self.first) else f"{start}–{self.last}"
+        return start if self.last in (None, self.first) else f"{start}–{n(self.last)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,18 +101,45 @@ def label(passages: tuple[Passage, ...]) -> str:
                      and previous.final_chapter == passage.chapter)
         separator = "" if previous is None else "; " if after_blocks and passage.first is None else ", "
         printed += separator + (passage.label.partition(":")[2] if continues else passage.label)
-    return printed
+    return f"{passages[0].book} {printed}" if passages and passages[0].book else printed
 
 
 def parse(text: str, path: Path | None = None, line: int | None = None) -> tuple[Passage, ...]:
     """The passages `text` names; BuildError [passage] when it is malformed."""
-    pieces = _SEPARATOR.split(text.strip())  # element, separator, element, ...
+    name, numbers, hebrew = _named(text.strip())
+    pieces = _SEPARATOR.split(numbers)  # element, separator, element, ...
     passages: list[Passage] = []
     for index in range(0, len(pieces), 2):
         continues = index > 0 and pieces[index - 1] == ","
         previous = passages[-1] if continues else None
-        passages.append(_element(pieces[index], previous, text, path, line))
+        passages.append(replace(_element(pieces[index], previous, text, path, line), book=name, hebrew=hebrew))
     return tuple(passages)
+
+
+_NAMED = re.compile(r"(?P<name>\S.*?)\s+(?P<numbers>[\d\u05d0-\u05ea'\"\u05f3\u05f4]+(?:\s*[:,;–-].*)?)")
+_HEBREW_NUMBER = re.compile(r"[\u05d0-\u05ea]+['\"\u05f3\u05f4]?[\u05d0-\u05ea]*")
+_LETTER_VALUES = dict(zip("אבגדהוזחטיכלמנסעפצקרשתךםןףץ",
+                          (*range(1, 10), *range(10, 100, 10), 100, 200, 300, 400, 20, 40, 50, 80, 90), strict=True))
+
+
+def _named(text: str) -> tuple[str, str, bool]:
+    """(the book's name, the reference in digits, whether it was in Hebrew letters)."""
+    found = _NAMED.fullmatch(text)
+    if found is None or _ELEMENT.match(found["name"]):
+        return "", text, False
+    numbers = found["numbers"]
+    digits = _HEBREW_NUMBER.sub(lambda m: str(_value(m.group())), numbers)
+    return found["name"].strip(), digits, digits != numbers
+
+
+def _value(numeral: str) -> int:
+    return sum(_LETTER_VALUES.get(letter, 0) for letter in numeral)
+
+
+def _numeral(number: int) -> str:
+    from press.hebrew import hebrew_numeral
+
+    return hebrew_numeral(number)
 
 
 def _element(element: str, previous: Passage | None, text: str, path: Path | None, line: int | None) -> Passage:
@@ -144,6 +178,7 @@ def resolve(book: Book, text: str, path: Path | None = None, line: int | None = 
 def select(book: Book, passage: Passage, text: str, path: Path | None = None,
            line: int | None = None) -> list[Selection]:
     """One Selection per chapter `passage` reaches, in book order."""
+    _check_name(book, passage, text, path, line)
     start, end = (_chapter(book, n, text, path, line) for n in (passage.chapter, passage.final_chapter))
     chapters = book.chapters[book.chapters.index(start): book.chapters.index(end) + 1]
     if not chapters:
@@ -151,6 +186,13 @@ def select(book: Book, passage: Passage, text: str, path: Path | None = None,
                     "in the book", path, line)
     return [_blocks(chapter, passage.first if chapter is start else None,
                     passage.last if chapter is end else None, text, path, line) for chapter in chapters]
+
+
+def _check_name(book: Book, passage: Passage, text: str, path: Path | None, line: int | None) -> None:
+    names = {book.title, book.title_he, *(credit.title for credit in book.credits)} - {""}
+    if passage.book and passage.book.casefold() not in {name.casefold() for name in names}:
+        titles = " or ".join(f'"{name}"' for name in sorted(names))
+        raise error("passage", f'passage "{text}": this book is {titles}, not "{passage.book}"', path, line)
 
 
 def _chapter(book: Book, number: int, text: str, path: Path | None, line: int | None) -> Chapter:

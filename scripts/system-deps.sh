@@ -1,6 +1,7 @@
 #!/bin/sh
 # Check, and as root with apt-get install, the system packages the project needs.
-#   scripts/system-deps.sh build   what `make` needs: Pango and HarfBuzz for WeasyPrint, python3-venv
+#   scripts/system-deps.sh build   what `make` needs: Pango and HarfBuzz for WeasyPrint, python3-venv,
+#                                  Culmus (Keter YG: Hebrew with cantillation)
 #   scripts/system-deps.sh test    also what `make test` needs: Java (epubcheck), poppler-utils, qpdf,
 #                                  chromium and chromium-driver (the preview's browser test)
 # Not root, or no apt-get: print one line naming the exact command, and fail.
@@ -10,12 +11,15 @@ need=""
 has_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
 want_lib() { has_lib "$1" || need="$need $2"; }
 want_cmd() { command -v "$1" >/dev/null 2>&1 || need="$need $2"; }
+want_file() { [ -f "$1" ] || need="$need $2"; }
 
 want_lib 'libpango-1.0.so.0' libpango-1.0-0
 want_lib 'libpangoft2-1.0.so.0' libpangoft2-1.0-0
 # Without it WeasyPrint subsets fonts with fontTools, about four times slower.
 want_lib 'libharfbuzz-subset.so.0' libharfbuzz-subset0
 want_lib 'libfontconfig.so.1' libfontconfig1
+# Keter YG, the Hebrew face that draws cantillation (press/engine/fonts.py CANTILLATION_FACES).
+want_file /usr/share/fonts/truetype/culmus/KeterYG-Medium.ttf culmus
 python3 -c 'import ensurepip, venv' 2>/dev/null || need="$need python3-venv"
 if [ "${1:-build}" = test ]; then
   want_cmd java default-jre-headless

@@ -18,6 +18,8 @@ from tests.conftest import PROJECT
 
 PACKAGE = PROJECT / "press"
 # The modules every room may use: the model and what it is made and checked with.
+# The sheet edition reads its own input: sheet files (TOML) and Sefaria source sheets (JSON).
+SHEET_READERS = ("press.readers.sheetfile", "press.readers.sefaria_sheet")
 FOUNDATION = ("press.model", "press.diagnostics", "press.config", "press.paths", "press.textfile", "press.tomlpos",
               "press.hebrew", "press.bidi", "press.passage", "press.serialize")
 
@@ -147,7 +149,7 @@ def violations(edges: dict[str, set[str]]) -> list[str]:
                 # An edition: the model, checks and engine; the registry and base; another edition only
                 # through the functions its package exports; of the readers, only the sheet-file reader
                 # (a sheet file is the sheet edition's own input).
-                if into in ("foundation", "checks", "engine", "editions") or target == "press.readers.sheetfile":
+                if into in ("foundation", "checks", "engine", "editions") or target in SHEET_READERS:
                     continue
                 if into.startswith("editions.") and target == f"press.{into}":
                     continue
@@ -201,7 +203,7 @@ def test_the_model_imports_nothing_of_the_library() -> None:
 def test_every_room_is_where_the_readme_says() -> None:
     rooms = {room(module) for module in modules()}
     assert {"foundation", "readers", "checks", "engine", "cli", "preview", "editions", "editions.book",
-            "editions.booklet", "editions.epub", "editions.sheet", "editions.html"} == rooms
+            "editions.booklet", "editions.epub", "editions.sheet", "editions.html", "editions.markdown"} == rooms
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
     section = readme.partition("### How the code is laid out")[2].partition("\n## ")[0]
     editions = sorted(room(module).partition(".")[2] for module in modules() if room(module).startswith("editions."))
@@ -212,7 +214,8 @@ def test_every_room_is_where_the_readme_says() -> None:
 
 
 @pytest.mark.parametrize("package", ["press.editions", "press.editions.book", "press.editions.booklet",
-                                     "press.editions.epub", "press.editions.sheet", "press.editions.html"])
+                                     "press.editions.epub", "press.editions.sheet", "press.editions.html",
+                                     "press.editions.markdown"])
 def test_an_editions_package_loads_no_layout_engine(package: str) -> None:
     """Another edition imports a package for its exported functions: that must not load WeasyPrint."""
     script = (f"import sys, {package}; "

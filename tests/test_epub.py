@@ -33,7 +33,7 @@ from conftest import PROJECT, SEED_CHAPTER, build
 from lxml import etree
 
 from press.diagnostics import Reporter
-from press.engine.fonts import FACES, STACKS
+from press.engine.fonts import FACES, STACKS, faces_for
 from press.engine.webfonts import LAYOUT_FEATURES
 from press.model import DIRECTION, Book
 from press.readers import read_book
@@ -558,7 +558,8 @@ def _cmap(data: bytes | Path) -> frozenset[int]:
 
 def test_fonts_are_embedded_and_linked_from_the_stylesheet(epub: Epub) -> None:
     fonts = epub.manifest("@media-type='font/ttf'")
-    assert sorted(posixpath.basename(f) for f in fonts) == sorted(face.file_name for face in FACES)
+    # The book's faces: Keter YG only where the book prints cantillation
+    assert sorted(posixpath.basename(f) for f in fonts) == sorted(face.file_name for face in faces_for(epub.book))
     css_name = epub.manifest("@media-type='text/css'")[0]
     css = epub.zip.read(css_name).decode("utf-8")
     urls = {posixpath.normpath(posixpath.join(posixpath.dirname(css_name), u))

@@ -103,7 +103,7 @@ def test_unknown_front_matter_key(tmp_path: Path) -> None:
     chapter.write_text("---\ntitel: X\n---\n\nText.\n", encoding="utf-8")
     source = source_with(tmp_path, chapter)
     fails_with(source, tmp_path, f"{source / '01-x.md'}:2: error [front-matter] unknown front-matter line "
-               "`titel: X` (keys: title, title_he, number)")
+               "`titel: X` (keys: title, title_he, number, numbered)")
 
 
 def test_unknown_paragraph_role(tmp_path: Path) -> None:

@@ -57,10 +57,14 @@ WRITERS: dict[str, WriterEntry] = {
     "epub": WriterEntry("press.editions.epub.writer", "EpubWriter", "the e-reader edition, output/book.epub"),
     "sheet": WriterEntry("press.editions.sheet.writer", "SheetWriter", "study sheets: output/sheets/NAME.pdf and .html "
                          "from source/sheets/NAME.toml, or output/sheet.pdf of one passage", (
-        Option("sheet", "NAME", "the sheet file source/sheets/NAME.toml, or a path to a .toml file "
+        Option("sheet", "NAME", "the sheet file source/sheets/NAME.toml, a path to a .toml file, or a "
+               "Sefaria source sheet's JSON "
                "(default: output/sheet.pdf and every sheet in source/sheets/)", nargs="?"),
         Option("--passage", "REF", "a passage for output/sheet.pdf, e.g. 45:3-8 or 45:40-46:2, 47:1 (default: "
-               "[sheet] passage in book.toml, else the first six blocks of the first chapter)"))),
+               "[sheet] passage in book.toml, else the first six blocks of the first chapter)"),
+        Option("--fit", "N", "fit a Sefaria source sheet (NAME.json) to N pages"))),
+    "import": WriterEntry("press.editions.markdown.writer", "MarkdownWriter", "a Sefaria text as this "
+                          "project's Markdown chapters and book.toml, into --out (not in `all`)", in_all=False),
     "html": WriterEntry("press.editions.html.writer", "BookHtmlWriter", "the printed book as one HTML document "
                         "for plain WeasyPrint and the web, output/book.html (not in `all`)", in_all=False),
 }

@@ -20,6 +20,19 @@ from press.engine.progress import note
 def guarded(output: Path) -> Iterator[None]:
     """Hold `output`'s lock, remove what killed builds left there, and clean up if this one is killed."""
     cache = BuildCache.default().root
+    made = not output.exists()
+    try:
+        with _locked(output, cache):
+            yield
+    except BaseException:
+        if made:  # a failed build leaves no output folder of its own making behind, not even an empty one
+            with contextlib.suppress(OSError):
+                output.rmdir()
+        raise
+
+
+@contextlib.contextmanager
+def _locked(output: Path, cache: Path) -> Iterator[None]:
     with output_lock(output) as lock:
         if removed := sweep(output, cache):
             note(summary(removed))

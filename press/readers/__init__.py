@@ -11,7 +11,7 @@ from press import config
 from press.diagnostics import Reporter, error
 from press.hebrew import hebrew_numeral
 from press.model import Book, Chapter
-from press.readers import markdown, plaintext
+from press.readers import markdown, plaintext, sefaria
 from press.readers.sourcepath import check_sources
 
 ChapterReader = Callable[[Path, int, Reporter], Chapter]
@@ -27,22 +27,38 @@ def read_book(source: Path, reporter: Reporter) -> Book:
     if not source.is_dir():
         raise error("source", "source folder not found", source)
     files = chapter_files(source)
-    if not files:
+    texts = sefaria.text_files(source)  # a Sefaria text: its chapters come first
+    if not files and not texts:
         raise error("source", "no chapters (.md or .txt files) in the source folder", source)
     toml = source / "book.toml"
-    check_sources(source, (*files, toml))  # before anything is read: links out are errors
+    check_sources(source, (*files, *texts, toml))  # before anything is read: links out are errors
     settings = config.load(toml) if toml.is_file() else config.Settings()
-    chapters = tuple(_read_chapter(path, position, reporter) for position, path in enumerate(files, 1))
+    read, credits = sefaria.read(texts, _sefaria_settings(settings), reporter) if texts else ((), ())
+    chapters = read + tuple(_read_chapter(path, position, reporter) for position, path in enumerate(files, 1))
     _check_numbers(chapters)
     title = settings.title or (chapters[0].title if len(chapters) == 1 else _humanise(source.resolve().name))
+    if credits and not settings.title:
+        title = credits[0].title
     return Book(
         title=title,
-        title_he=settings.title_he or (chapters[0].title_he if len(chapters) == 1 else ""),
+        title_he=settings.title_he or (chapters[0].title_he if len(chapters) == 1 else _text_title_he(read)),
         author=settings.author,
         primary=settings.primary,  # type: ignore[arg-type]
         chapters=tuple(_with_hebrew_title(c) for c in chapters),
         settings=settings,
+        credits=credits,
     )
+
+
+def _sefaria_settings(settings: config.Settings):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(chapters=settings.sefaria.chapters, version=settings.sefaria.version, path=settings.path)
+
+
+def _text_title_he(read: tuple[Chapter, ...]) -> str:
+    # A Sefaria chapter's Hebrew title is the text's, then the chapter's numeral: רות א
+    return read[0].title_he.rsplit(" ", 1)[0] if read and read[0].title_he else ""
 
 
 def _read_chapter(path: Path, position: int, reporter: Reporter) -> Chapter:

@@ -13,7 +13,7 @@ from press.model import Block, BlockKind, Paragraph, SourceSpan
 from press.textfile import read_text  # noqa: F401 - the readers' entry point for files
 
 ROLES = ("intro", "commentary", "pair", "heading")
-FRONT_MATTER_KEYS = ("title", "title_he", "number")
+FRONT_MATTER_KEYS = ("title", "title_he", "number", "numbered")  # numbered: true prints verse numbers
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,6 +104,7 @@ def read(path: Path, position: int, reporter: Reporter) -> Chapter:
         blocks=blocks,
         notes=collect(blocks, texts, path, reporter),
         span=SourceSpan(path, 1),
+        numbered=fields.get("numbered") == "true",  # written by `build.py import` for a text's verses
     )
 
 

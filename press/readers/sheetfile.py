@@ -44,6 +44,7 @@ class PassageItem:
     passages: tuple[Passage, ...]
     lines: int = 0
     line: int | None = None
+    heading: str = ""  # printed instead of the cited reference (a Sefaria sheet's own `ref`)
 
 
 @dataclass(frozen=True, slots=True)

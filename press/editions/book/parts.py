@@ -20,7 +20,7 @@ from press.diagnostics import BuildError, Diagnostic
 from press.editions.book import layouts, spreads
 from press.editions.book.layouts import FOLIO_STYLES, PrintLayout
 from press.engine import finish
-from press.engine.fonts import FACES, Face
+from press.engine.fonts import FACES, Face, css_stack, stacks_for
 from press.engine.pdf import lay_out, stylesheet
 from press.engine.render import render
 from press.model import Book, Chapter
@@ -45,7 +45,8 @@ def _stylesheet_context(book: Book, *, folios: bool = True) -> dict[str, object]
     """What book.css is rendered with besides its fonts: the trim, bleed, marks and folios."""
     settings = book.settings.print
     return {"trim": book.settings.trim_css, "bleed": settings.bleed, "marks": settings.marks,
-            "folio_style": FOLIO_STYLES[settings.folio][0], "folios": folios}
+            "folio_style": FOLIO_STYLES[settings.folio][0], "folios": folios,
+            "hebrew_families": css_stack(stacks_for(book)["he"])}
 
 
 def book_stylesheet(book: Book, layout: PrintLayout, *, folios: bool = True) -> Any:

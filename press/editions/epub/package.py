@@ -120,6 +120,9 @@ def add_metadata(package: epub.EpubBook, book: Book, when: datetime) -> None:
     for name in ("publisher", "rights", "description"):
         if getattr(settings, name):
             package.add_metadata("DC", name, getattr(settings, name))
+    for credit in book.credits:  # a Sefaria text: the versions it was read from
+        package.add_metadata("DC", "source", credit.source or credit.version)
+        package.add_metadata("DC", "rights", f"{credit.line}" + (f": {credit.source}" if credit.source else ""))
     for prop, value in ACCESSIBILITY:
         package.add_metadata(None, "meta", value, {"property": prop})
 

@@ -38,7 +38,7 @@ from press.editions.epub.package import (
     write_package,
 )
 from press.editions.epub.pagebreaks import mark_chapter
-from press.engine.fonts import Face, ensure_static_fonts
+from press.engine.fonts import Face, css_stack, ensure_static_fonts, faces_for, stacks_for
 from press.engine.pagetrace import PageStart
 from press.engine.pool import background_pool
 from press.engine.render import render
@@ -84,7 +84,8 @@ class EpubWriter:
 
     def write(self, book: Book, out_dir: Path, reporter: Reporter) -> list[Path]:
         check_coverage(book)
-        faces = ensure_static_fonts()
+        ensure_static_fonts()
+        faces = faces_for(book)  # Keter YG only in a book that prints cantillation
         # The font subsets and the cover take most of the time and need no rendered document: they
         # are made in the background while the book is rendered.
         with background_pool(len(faces) + 1) as pool:
@@ -108,7 +109,8 @@ def render_book(book: Book, faces: tuple[Face, ...], starts: tuple[PageStart, ..
     """Every document of the book, with the printed edition's pages marked."""
     layout = book.settings.epub.layout  # type: ignore[attr-defined]
     chapters = tuple(chapter_document(book, chapter, starts, layout) for chapter in book.chapters)
-    css = render(EDITION, "epub.css", faces=faces, font_url=font_url(CSS_FILE), layout=layout)
+    css = render(EDITION, "epub.css", faces=faces, font_url=font_url(CSS_FILE), layout=layout,
+                 hebrew_families=css_stack(stacks_for(book)["he"]))
     front = (cover_document(book), title_document(book))
     return Rendered((*front, *chapters), nav_document(book, starts), css)
 

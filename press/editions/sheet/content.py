@@ -155,7 +155,7 @@ def _passage(book: Book, spec: SheetSpec, item: PassageItem, prefix: str) -> Pas
         parts.append(Part(chapter, rows, opens_chapter=not same,
                           gap_before=same and previous.last + 1 < selection.first))  # type: ignore[union-attr]
     cite = book.settings.title if spec.cite is None else spec.cite  # type: ignore[attr-defined]
-    reference = f"{cite} {label(item.passages)}".strip()
+    reference = item.heading or f"{cite} {label(item.passages)}".strip()
     return PassageView(prefix, reference, tuple(parts), _notes(parts), item.lines)
 
 

@@ -25,12 +25,12 @@ from press.engine.webfonts import used_characters
 GENERATED = "page of · 0123456789"
 
 
-def standalone_css(edition: str, html: str, **context: object) -> str:
-    """The edition's stylesheet with every face inside it, subset to what `html` prints."""
+def standalone_css(edition: str, html: str, faces: tuple[Face, ...] = FACES, **context: object) -> str:
+    """The edition's stylesheet with each of `faces` inside it, subset to what `html` prints."""
     ensure_static_fonts()
     characters = used_characters([html]) + GENERATED
-    urls = {face: _data_uri(face, characters) for face in FACES}
-    return render(edition, f"{edition}.css", faces=FACES, font_url=urls.__getitem__, **context)
+    urls = {face: _data_uri(face, characters) for face in faces}
+    return render(edition, f"{edition}.css", faces=faces, font_url=urls.__getitem__, **context)
 
 
 def _data_uri(face: Face, characters: str) -> str:

@@ -26,6 +26,7 @@ from press.editions.base import atomic_path
 from press.editions.sheet.content import SheetView, excerpt, quick_spec, sheet_view
 from press.editions.sheet.fit import STEPS, Fitted, Fitter, Step
 from press.editions.sheet.html import standalone_css
+from press.engine.fonts import STACKS, Face, css_stack, faces_for, stacks_for
 from press.engine.pdf import join_and_write, lay_out, stylesheet
 from press.engine.render import render
 from press.model import Book
@@ -41,13 +42,21 @@ class SheetWriter:
     edition = "sheet"
     output = "sheet.pdf"
 
-    def __init__(self, sheet: str | None = None, passage: str | None = None) -> None:
+    def __init__(self, sheet: str | None = None, passage: str | None = None, fit: str | None = None) -> None:
         self.sheet = sheet
         self.passage = passage
+        self.fit = fit
 
     def write(self, book: Book, out_dir: Path, reporter: Reporter) -> list[Path]:
         if self.sheet and self.passage:
             raise error("sheet", "give a sheet NAME or --passage REF, not both")
+        if self.sheet and self.sheet.endswith(".json"):  # a Sefaria source sheet: its texts are in it
+            from press.readers import sefaria_sheet
+
+            own, spec = sefaria_sheet.load(Path(self.sheet), book, reporter, _pages(self.fit))
+            return self.write_sheet(own, spec, out_dir / SHEETS_FOLDER, reporter)
+        if self.fit is not None:
+            raise error("sheet", "--fit is for a Sefaria source sheet (NAME.json); a sheet file says `fit = N`")
         if self.sheet:
             path = sheet_path(book, self.sheet)
             return self.write_sheet(book, load_named(path), out_dir / SHEETS_FOLDER, reporter)
@@ -71,10 +80,12 @@ class SheetWriter:
     def write_sheet(self, book: Book, spec: SheetSpec, folder: Path, reporter: Reporter) -> list[Path]:
         """Lay the sheet out, fitted; write its PDF (and, for a sheet file, its HTML)."""
         view = sheet_view(book, spec)
-        check_coverage(excerpt(book, view))
+        printed = excerpt(book, view)
+        check_coverage(printed)
+        families = css_stack(stacks_for(printed)["he"])
         paper = PAGE_SIZES[(spec.paper or book.settings.sheet.paper).lower()]  # type: ignore[attr-defined]
         html = render(self.edition, "sheet.html", sheet=view, css="")
-        fitted = Fitter(lambda step: lay_out(html, self.edition, [_stylesheet(paper, spec.layout, step)]),
+        fitted = Fitter(lambda step: lay_out(html, self.edition, [_stylesheet(paper, spec.layout, step, families)]),
                         spec.fit).fit()
         _report(spec, fitted, reporter)
         target = folder / (f"{spec.output}.pdf" if spec.output else self.output)
@@ -82,12 +93,16 @@ class SheetWriter:
             join_and_write([fitted.document], temporary, target)
         if not spec.output:
             return [target]
-        return [target, self._write_html(view, paper, fitted.step, folder / f"{spec.output}.html")]
+        fonts = (faces_for(printed), families)
+        return [target, self._write_html(view, paper, fitted.step, fonts, folder / f"{spec.output}.html")]
 
-    def _write_html(self, view: SheetView, paper: str, step: Step, target: Path) -> Path:
+    def _write_html(self, view: SheetView, paper: str, step: Step, fonts: tuple[tuple[Face, ...], str],
+                    target: Path) -> Path:
         """The standalone page: the same HTML, the stylesheet inlined, the fonts inside it."""
         bare = render(self.edition, "sheet.html", sheet=view, css="")
-        css = standalone_css(self.edition, bare, paper=paper, layout=view.spec.layout, step=step)
+        faces, families = fonts
+        css = standalone_css(self.edition, bare, faces, paper=paper, layout=view.spec.layout, step=step,
+                             hebrew_families=families)
         html = render(self.edition, "sheet.html", sheet=view, css=Markup(css))  # our CSS, settings only
         with atomic_path(target) as temporary:
             temporary.write_text(html, encoding="utf-8")
@@ -95,9 +110,9 @@ class SheetWriter:
 
 
 @lru_cache(maxsize=64)
-def _stylesheet(paper: str, layout: str, step: Step):
-    """One WeasyPrint stylesheet per paper, layout and step: fitting reuses them."""
-    return stylesheet("sheet", paper=paper, layout=layout, step=step)
+def _stylesheet(paper: str, layout: str, step: Step, hebrew_families: str = css_stack(STACKS["he"])):
+    """One WeasyPrint stylesheet per paper, layout, step and Hebrew stack: fitting reuses them."""
+    return stylesheet("sheet", paper=paper, layout=layout, step=step, hebrew_families=hebrew_families)
 
 
 def _report(spec: SheetSpec, fitted: Fitted, reporter: Reporter) -> None:
@@ -111,6 +126,14 @@ def _report(spec: SheetSpec, fitted: Fitted, reporter: Reporter) -> None:
     if fitted.runt:
         reporter.warn("sheet-fit", f'sheet "{spec.name}": its last page holds only a line or two, even at the '
                       "smallest readable size", spec.path, spec.line_of("fit"))
+
+
+def _pages(fit: str | None) -> int | None:
+    if fit is None:
+        return None
+    if not fit.isdigit():
+        raise error("sheet", f'--fit must be a number of pages, not "{fit}"')
+    return int(fit)
 
 
 def sheets_folder(book: Book) -> Path:

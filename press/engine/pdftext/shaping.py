@@ -67,12 +67,14 @@ def _glyphs(stream, textbox, items, font, font_size) -> Line | None:
     from weasyprint.text.ffi import FROM_UNITS, pango
 
     utf8 = textbox.pango_layout.text.encode()
-    blank = cmap(font.hash, font.file_content, font.index).get(0x20)
+    codes = cmap(font.hash, font.file_content, font.index)
+    blank = codes.get(0x20)
+    spaces = frozenset(codes[c] for c in range(0x2000, 0x200C) if c in codes)
     glyphs: list[Glyph] = []
     runs: list[tuple[str, bool]] = []
     pen = 0.0
     for item in items:
-        texts = _item_texts(item, utf8)
+        texts = _item_texts(item, utf8, spaces)
         if texts is None or blank is None:
             return None
         runs.append((utf8[item.item.offset:item.item.offset + item.item.length].decode(), True))
@@ -80,8 +82,8 @@ def _glyphs(stream, textbox, items, font, font_size) -> Line | None:
         for index in range(string.num_glyphs):
             info = string.glyphs[index]
             width = info.geometry.width
-            if info.glyph == pango.PANGO_GLYPH_EMPTY:
-                pen += width / font_size
+            if info.glyph == pango.PANGO_GLYPH_EMPTY or (info.glyph in spaces and texts[index] == ("", "")):
+                pen += width / font_size  # nothing to paint (a space the font inserted stands for nothing)
                 continue
             if info.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
                 return None
@@ -106,11 +108,14 @@ def _logical_width(stream, font, pango_font, gid: int, font_size: float) -> int:
     return font.widths[gid]
 
 
-def _item_texts(item, utf8: bytes) -> list[tuple[str, str]] | None:
+def _item_texts(item, utf8: bytes, spaces: frozenset[int] = frozenset()) -> list[tuple[str, str]] | None:
     """(characters, points for a placeholder) of each glyph of a Pango glyph
     item, by glyph index (None: cannot tell)."""
     texts = [("", "")] * item.glyphs.num_glyphs
-    for chars, members in _letter_clusters(item, utf8):
+    for chars, painted in _letter_clusters(item, utf8):
+        # A spacing glyph the font inserts into a cluster (Keter YG puts a hair space before some
+        # pointed letters) stands for no character.
+        members = [i for i in painted if not (item.glyphs.glyphs[i].glyph in spaces and not chars.isspace())]
         found = cluster_texts(chars, len(members))
         if found is None:
             return None
