@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from press.engine.cache_limit import touch
 from press.paths import PROJECT, TEMPLATES
 
 # Python libraries whose versions can change a laid-out page or its PDF.
@@ -51,7 +52,7 @@ class BuildCache:
 
     def get(self, key: str, suffix: str = ".pdf") -> bytes | None:
         try:
-            return self.path(key, suffix).read_bytes()
+            return touch(self.path(key, suffix)).read_bytes()  # a hit is a use: kept longest when pruning
         except OSError:
             return None
 
