@@ -68,11 +68,29 @@ def isolate(runs: tuple[Inline, ...], base: Lang) -> tuple[Inline, ...]:
     other: Lang = "he" if base == "en" else "en"
     table = _STRENGTHS[base]
     codes = "".join("r" if isinstance(p.content, NoteRef) else p.content.translate(table) for p in pieces)
+    if "o" not in codes:  # one direction throughout, as most paragraphs: nothing to cut
+        return runs if _already_built(runs) else _build(pieces)
     built: list[Inline] = []
     for is_other, group in _direction_groups(pieces, _opposite_runs(codes)):
         inner = _build(group)
         built.extend((Span(other, inner),) if is_other else inner)
     return tuple(built)
+
+
+def _already_built(runs: tuple[Inline, ...]) -> bool:
+    """Whether `_build` would give `runs` back unchanged: texts and note calls only, no text empty
+    and no two texts side by side (it would join them)."""
+    after_text = False
+    for run in runs:
+        if isinstance(run, Text):
+            if after_text or not run.text:
+                return False
+            after_text = True
+        elif isinstance(run, NoteRef):
+            after_text = False
+        else:
+            return False
+    return True
 
 
 def _flatten(runs: tuple[Inline, ...], marks: tuple[Mark, ...]):

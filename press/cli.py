@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from press.diagnostics import BuildError, Reporter
-from press.editions import WRITERS
+from press.editions import WRITERS, cache_command
 
 EPILOG = """examples:
   python build.py                          build book.pdf, booklet.pdf, book.epub and sheet.pdf
@@ -55,6 +55,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, metavar="N", help="port on 127.0.0.1 (default: 8000)")
     serve.add_argument("--bind", default="127.0.0.1", metavar="ADDR", help="a loopback address (default: "
                        "127.0.0.1; ::1 also works); any other is refused")
+    cache = commands.add_parser("cache", parents=[common], help="prune the build cache to its limit, or clear it")
+    cache.add_argument("--prune", action="store_true", help="drop the least recently used pieces past the limit")
+    cache.add_argument("--clear", action="store_true", help="drop every piece")
     return main
 
 
@@ -79,6 +82,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         from press.preview.server import serve
 
         return serve(args.source, args.port, args.bind)
+    if args.command == "cache":
+        return _cache_command(args)
     book = read_book(args.source, reporter)
     if args.command == "model":
         from press.serialize import book_json
@@ -95,4 +100,15 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
             options = {dest: value for dest, value in given.items() if value is not None}
             for path in writer(name, **options).write(book, args.out, reporter):
                 print(f"wrote {path}")
+    if pruned := cache_command(args.source):  # the build cache kept under its limit
+        print(pruned)
+    return 0
+
+
+def _cache_command(args: argparse.Namespace) -> int:
+    """`build.py cache --prune` or `--clear`."""
+    if args.prune == args.clear:
+        print("build.py cache: give one of --prune or --clear", file=sys.stderr)
+        return 2
+    print(cache_command(args.source, prune=args.prune, clear=args.clear))
     return 0

@@ -25,6 +25,7 @@ PAGE_SIZES = {
     "legal": "8.5in 14in",
 }
 _LENGTH = re.compile(r"^\d+(\.\d+)?(in|mm|cm|pt)$")
+_SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*[KMGT]?(I?B)?\s*$", re.IGNORECASE)  # as press/engine/cache_limit.py reads
 SHEET_PAPERS = ("letter", "a4")
 
 
@@ -70,6 +71,11 @@ class SefariaSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class CacheSettings:
+    limit: str = ""  # the build cache's size limit, e.g. "500M" (press/engine/cache_limit.py)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything book.toml can say, with the defaults it does not say."""
 
@@ -88,6 +94,8 @@ class Settings:
     booklet: BookletSettings = field(default_factory=BookletSettings)
     hebrew: HebrewSettings = field(default_factory=HebrewSettings)
     sefaria: SefariaSettings = field(default_factory=SefariaSettings)
+    # Not part of any output, so not of the build cache's keys (they hold the settings' repr).
+    cache: CacheSettings = field(default_factory=CacheSettings, repr=False, compare=False)
     path: Path | None = None
 
     @property
@@ -100,7 +108,7 @@ class Settings:
 
 
 _TABLES = {"print": PrintSettings, "sheet": SheetSettings, "epub": EpubSettings, "booklet": BookletSettings,
-           "hebrew": HebrewSettings, "sefaria": SefariaSettings}
+           "hebrew": HebrewSettings, "sefaria": SefariaSettings, "cache": CacheSettings}
 
 
 def load(path: Path) -> Settings:
@@ -168,6 +176,9 @@ def _validate(settings: Settings, text: str, path: Path) -> None:
         raise error("config-value", f'`[sheet] paper` must be "letter" or "a4", not "{settings.sheet.paper}"',
                     path, key_line(text, "sheet", "paper"))
     _validate_epub(settings, text, path)
+    if settings.cache.limit and not _SIZE.match(settings.cache.limit):
+        raise error("config-value", f'`[cache] limit` must be a size such as "500M" or "2G", '
+                    f'not "{settings.cache.limit}"', path, key_line(text, "cache", "limit"))
     if settings.hebrew.points not in POINT_MODES:
         names = ", ".join(f'"{mode}"' for mode in POINT_MODES)
         raise error("config-value", f'`[hebrew] points` must be one of {names}, not "{settings.hebrew.points}"',

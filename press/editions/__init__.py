@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
+from pathlib import Path
 
 from press.editions.base import Writer
 
@@ -73,3 +74,10 @@ WRITERS: dict[str, WriterEntry] = {
 def writer(name: str, **options: object) -> Writer:
     entry = WRITERS[name]
     return getattr(import_module(entry.module), entry.cls)(**options)
+
+
+def cache_command(source: Path, prune: bool = False, clear: bool = False) -> str:
+    """`build.py cache`, and (neither flag) the prune after a build: the build cache holds the book
+    edition's pieces, so its package does it (imported by name, like a writer)."""
+    cache = import_module("press.editions.book.cache")
+    return cache.command(source, prune, clear) if prune or clear else cache.after_build(source)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from press.engine.cache_limit import touch
 from press.paths import PROJECT, TEMPLATES
 
 # Python libraries whose versions can change a laid-out page or its PDF.
@@ -56,7 +57,7 @@ class BuildCache:
     def get(self, key: str, suffix: str = ".pdf") -> bytes | None:
         """The entry, or None if it is missing or damaged (its checksum does not match: laid out again)."""
         try:
-            stored = self.path(key, suffix).read_bytes()
+            stored = touch(self.path(key, suffix)).read_bytes()  # a hit is a use: kept longest when pruning
         except OSError:
             return None
         data, checksum = stored[:-CHECKSUM_BYTES], stored[-CHECKSUM_BYTES:]

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from press.diagnostics import BuildError, Diagnostic
-from press.engine import pdftext
+from press.engine import footnote_index, pdftext
 from press.engine.fetcher import ProjectFetcher
 from press.engine.fonts import EMBEDDED_NAMES, FACES, ensure_static_fonts
 from press.engine.render import Edition, render
@@ -49,6 +49,7 @@ def lay_out(html: str, edition: Edition, stylesheets: list):
     """A WeasyPrint Document for `html`, with only our files reachable."""
     from weasyprint import HTML
 
+    footnote_index.install()  # footnotes found by a set, not a list scan per line
     with _weasyprint_errors():
         document = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher())
         return document.render(stylesheets=stylesheets, font_config=font_configuration())

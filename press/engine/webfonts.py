@@ -20,6 +20,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, fields, is_dataclass
 from posixpath import relpath
 
+from press.engine.cached_jobs import job_key, submit_cached
 from press.engine.fonts import Face
 
 FONT_FOLDER = "fonts"
@@ -74,15 +75,22 @@ class Subsetting:
 
     def __init__(self, pool: Executor, faces: Iterable[Face], characters: str) -> None:
         self.pool, self.faces, self.characters = pool, tuple(faces), characters
-        self.futures = [pool.submit(subset_face, face, characters) for face in self.faces]
+        self.futures = [_submit(pool, face, characters) for face in self.faces]
 
     def result(self, used: str) -> tuple[FontFile, ...]:
         if not set(used) <= set(self.characters):
             for future in self.futures:
                 future.cancel()
             wanted = "".join(sorted(set(self.characters) | set(used)))
-            self.futures = [self.pool.submit(subset_face, face, wanted) for face in self.faces]
+            self.futures = [_submit(self.pool, face, wanted) for face in self.faces]
         return tuple(FontFile(face, future.result()) for face, future in zip(self.faces, self.futures, strict=True))
+
+
+def _submit(pool: Executor, face: Face, characters: str):
+    """The face's subset to `characters`: from the build cache (the same characters always give the
+    same bytes), else made in `pool`."""
+    key = job_key("font-subset", face.file_name, characters, font_files=(face.path,))
+    return submit_cached(pool, key, ".font", subset_face, face, characters)
 
 
 def model_characters(book: object) -> str:

@@ -12,7 +12,9 @@ deterministic, so the image's bytes depend on the titles alone.
 from __future__ import annotations
 
 import io
+from concurrent.futures import Executor, Future
 
+from press.engine.cached_jobs import job_key, submit_cached
 from press.engine.render import render
 from press.model import Book
 
@@ -39,3 +41,13 @@ def cover_image(book: Book, titles: tuple[tuple[str, str], ...]) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=QUALITY, optimize=True, progressive=False)
     return buffer.getvalue()
+
+
+def cover_job(pool: Executor, book: Book, titles: tuple[tuple[str, str], ...]) -> Future:
+    """`cover_image` from the build cache, else made in `pool`: the titles, the book's primary
+    language and author are all of the model it shows (the key also holds the templates and fonts)."""
+    from press.engine.fonts import ensure_static_fonts
+
+    fonts = tuple(face.path for face in ensure_static_fonts())
+    key = job_key("epub-cover", repr(titles), book.primary, book.author, font_files=fonts)
+    return submit_cached(pool, key, ".jpg", cover_image, book, titles)

@@ -27,7 +27,7 @@ from press.diagnostics import Reporter
 from press.editions.base import atomic_path
 from press.editions.book import page_starts
 from press.editions.epub.container import build_time, repack, tag_package
-from press.editions.epub.cover import COVER_FILE, cover_image
+from press.editions.epub.cover import COVER_FILE, cover_job
 from press.editions.epub.package import (
     CSS_FILE,
     NAV_FILE,
@@ -90,10 +90,10 @@ class EpubWriter:
         # are made in the background while the book is rendered.
         with background_pool(len(faces) + 1) as pool:
             subsetting = Subsetting(pool, faces, model_characters(book))
-            cover_job = pool.submit(cover_image, book, reading_order(book, book.title, book.title_he))
+            cover_future = cover_job(pool, book, reading_order(book, book.title, book.title_he))  # cached
             rendered = render_book(book, faces, page_starts(book))
             fonts = subsetting.result(used_characters([d.body for d in rendered.documents] + [rendered.nav]))
-            cover = cover_job.result()
+            cover = cover_future.result()
         when = build_time()
         package = build_package(book, rendered.documents, rendered.css, fonts, cover, when)
         raw = io.BytesIO()
