@@ -1,0 +1,228 @@
+"""Planning synoptic facing pages: which lines go on which page of which spread, and at what height.
+
+Pure geometry, no WeasyPrint: the paragraphs come measured (press/editions/book/spread_measure.py),
+each as its lines on a page too tall to break, and the plan says, for each page of each spread,
+which paragraph (or which run of its lines) stands where. Lengths are CSS px, from the top of the
+page area.
+
+A spread holds, from the top:
+
+1. what did not fit the foot of the spread before (the rest of a commentary, or of the
+   introduction), balanced across its two pages, the first page in reading order first;
+2. a run of consecutive pairs: each English on the English page, its Hebrew on the Hebrew page with
+   its first baseline at the English's first baseline, or directly below the Hebrew before it
+   (the English runs on);
+3. the blocks of one language that follow those pairs (commentary), run from the foot of the first
+   page in reading order to the foot of the second. Where they are short, both pages end at the
+   same depth; where they are long, they fill both feet and the rest moves to the head of the next
+   spread (1).
+
+A pair joins a spread while both its paragraphs fit, and while the commentary before it still fits
+the feet under it: commentary never leaves the spread of its pair except at the spread's end.
+A paragraph of one language breaks between lines, with at least two lines on each side.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+MIN_LINES = 2  # orphans and widows of a paragraph broken between pages
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    top: float  # from the paragraph's top
+    bottom: float
+    baseline: float
+    offset: int | None  # where the line begins in the paragraph's text; None: it cannot begin a piece
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """One paragraph of one block, laid out on a page too tall to break."""
+
+    block: int
+    lang: str
+    lines: tuple[Line, ...]
+    gap: float  # the space after it (the block's bottom margin)
+    notes: tuple[tuple[int, float], ...] = ()  # (text offset of a note call, the note's height)
+
+
+@dataclass(frozen=True, slots=True)
+class Frag:
+    """Lines [first, end) of a measured paragraph."""
+
+    para: Measured
+    first: int
+    end: int
+
+    @staticmethod
+    def whole(para: Measured) -> Frag:
+        return Frag(para, 0, len(para.lines))
+
+    def height_to(self, end: int) -> float:
+        lines = self.para.lines
+        return lines[end - 1].bottom - lines[self.first].top
+
+    @property
+    def height(self) -> float:
+        return self.height_to(self.end)
+
+    @property
+    def baseline(self) -> float:
+        line = self.para.lines[self.first]
+        return line.baseline - line.top
+
+    def notes_to(self, end: int) -> float:
+        """The height of the notes called in lines [first, end)."""
+        lines = self.para.lines
+        start = lines[self.first].offset or 0 if self.first else 0
+        stop = lines[end].offset if end < len(lines) else None
+        return sum(h for at, h in self.para.notes if at >= start and (stop is None or at < stop))
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    frag: Frag
+    y: float  # its top on the page
+
+
+@dataclass(slots=True)
+class Page:
+    height: float  # the page area
+    note_overhead: float  # the footnote area's rule and padding, once a page has a note
+    placed: list[Placed] = field(default_factory=list)
+    notes: float = 0.0
+
+    def next_top(self) -> float:
+        if not self.placed:
+            return 0.0
+        last = self.placed[-1]
+        return last.y + last.frag.height + last.frag.para.gap
+
+    def bottom(self) -> float:
+        return self.placed[-1].y + self.placed[-1].frag.height if self.placed else 0.0
+
+    def limit(self, extra_notes: float) -> float:
+        """The lowest a line may end, with `extra_notes` more footnotes on the page."""
+        notes = self.notes + extra_notes
+        return self.height - (notes + self.note_overhead if notes else 0.0)
+
+    def add(self, frag: Frag, y: float) -> None:
+        self.placed.append(Placed(frag, y))
+        self.notes += frag.notes_to(frag.end)
+
+    def copy(self) -> Page:
+        return Page(self.height, self.note_overhead, list(self.placed), self.notes)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A pair, and the blocks of one language that follow it before the next pair."""
+
+    english: Measured
+    hebrew: Measured
+    singles: tuple[Measured, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    pages: dict[str, Page]  # by language: the page that holds it
+
+
+def plan(units: list[Unit], carry: list[Frag], order: tuple[str, str], height: float,
+         note_overhead: float) -> list[Spread]:
+    """The spreads of a chapter's body. `order` is the languages of the first and second page in
+    reading order; `carry`, what the opening page could not hold."""
+    pending = deque(units)
+    band = list(carry)
+    spreads: list[Spread] = []
+    while band or pending:
+        pages = {lang: Page(height, note_overhead) for lang in order}
+        band = _fill(band, [pages[order[0]], pages[order[1]]], balance=True)
+        queue: list[Frag] = []
+        while pending and not band:
+            trial = _with_pair(pages, pending[0])
+            fits = trial is not None and not _fill(list(queue), [trial[order[0]].copy(), trial[order[1]].copy()],
+                                                   balance=False)
+            if not fits and any(page.placed for page in pages.values()):
+                break
+            if trial is None:  # a pair taller than a page: set it anyway, WeasyPrint breaks it
+                trial = _with_pair(pages, pending[0], force=True)
+            pages = trial
+            queue.extend(Frag.whole(single) for single in pending.popleft().singles)
+        if not band:
+            band = _fill(queue, [pages[order[0]], pages[order[1]]], balance=True)
+        spreads.append(Spread(pages))
+        if band and not any(page.placed for page in pages.values()):
+            raise ValueError(f"block {band[0].para.block}: a line taller than a page")
+    return spreads
+
+
+def _with_pair(pages: dict[str, Page], unit: Unit, force: bool = False) -> dict[str, Page] | None:
+    """The pages with the pair added (copies), or None when it does not fit."""
+    english, hebrew = Frag.whole(unit.english), Frag.whole(unit.hebrew)
+    en, he = pages["en"].copy(), pages["he"].copy()
+    y_en = en.next_top()
+    if not pages_have_pairs(pages):  # a spread's first pair starts aligned, below any band
+        y_en = max(y_en, he.next_top() - (english.baseline - hebrew.baseline))
+    y_he = max(y_en + english.baseline - hebrew.baseline, he.next_top())
+    if not force and (y_en + english.height > en.limit(english.notes_to(english.end))
+                      or y_he + hebrew.height > he.limit(hebrew.notes_to(hebrew.end))):
+        return None
+    en.add(english, y_en)
+    he.add(hebrew, y_he)
+    return {"en": en, "he": he}
+
+
+def pages_have_pairs(pages: dict[str, Page]) -> bool:
+    english = {placed.frag.para.block for placed in pages["en"].placed}
+    return any(placed.frag.para.block in english for placed in pages["he"].placed)
+
+
+def _fill(frags: list[Frag], pages: list[Page], *, balance: bool) -> list[Frag]:
+    """Set `frags` on the pages in order, from each page's next line down; what does not fit is
+    returned. With `balance`, the first page takes only about its share, so that both end at the
+    same depth when the text is shorter than the room."""
+    rest = list(frags)
+    if balance and rest:
+        total = sum(f.height + f.para.gap for f in rest)
+        tops = [page.next_top() for page in pages]
+        depth = (total + sum(tops)) / 2
+        if depth > tops[1]:  # else the second page's own text reaches below it: all on the first
+            slack = (rest[0].para.lines[rest[0].first].bottom - rest[0].para.lines[rest[0].first].top) / 2
+            rest = _fill_page(rest, pages[0], min(depth + slack, pages[0].height))
+            return _fill_page(rest, pages[1], pages[1].height)
+    for page in pages:
+        rest = _fill_page(rest, page, page.height)
+    return rest
+
+
+def _fill_page(frags: list[Frag], page: Page, depth: float) -> list[Frag]:
+    rest = list(frags)
+    while rest:
+        frag = rest[0]
+        y = page.next_top()
+        end = _lines_that_fit(frag, y, min(depth, page.height), page)
+        if end is None:
+            break
+        page.add(Frag(frag.para, frag.first, end), y)
+        rest.pop(0)
+        if end < frag.end:
+            rest.insert(0, Frag(frag.para, end, frag.end))
+            break
+    return rest
+
+
+def _lines_that_fit(frag: Frag, y: float, depth: float, page: Page) -> int | None:
+    """How far into `frag` the page can go from `y`: its end, a line boundary, or None."""
+    if y + frag.height <= min(depth, page.limit(frag.notes_to(frag.end))):
+        return frag.end
+    lines = frag.para.lines
+    for end in range(frag.end - MIN_LINES, frag.first + MIN_LINES - 1, -1):
+        if lines[end].offset is None:
+            continue
+        if y + frag.height_to(end) <= min(depth, page.limit(frag.notes_to(end))):
+            return end
+    return None
