@@ -10,8 +10,8 @@ A spread holds, from the top:
 1. what did not fit the foot of the spread before (the rest of a commentary, or of the
    introduction), balanced across its two pages, the first page in reading order first;
 2. a run of consecutive pairs: each English on the English page, its Hebrew on the Hebrew page with
-   its first baseline at the English's first baseline, or directly below the Hebrew before it
-   (the English runs on);
+   its first baseline at the English's first baseline (where the Hebrew before runs longer than its
+   English, the next English waits for it, so that every pair starts level);
 3. the blocks of one language that follow those pairs (commentary), run from the foot of the first
    page in reading order to the foot of the second. Where they are short, both pages end at the
    same depth; where they are long, they fill both feet and the rest moves to the head of the next
@@ -154,6 +154,8 @@ def plan(units: list[Unit], carry: list[Frag], order: tuple[str, str], height: f
             queue.extend(Frag.whole(single) for single in pending.popleft().singles)
         if not band:
             band = _fill(queue, [pages[order[0]], pages[order[1]]], balance=True)
+            if pending:  # not the chapter's last spread: its pages reach their foot
+                _justify(pages)
         spreads.append(Spread(pages))
         if band and not any(page.placed for page in pages.values()):
             raise ValueError(f"block {band[0].para.block}: a line taller than a page")
@@ -164,9 +166,9 @@ def _with_pair(pages: dict[str, Page], unit: Unit, force: bool = False) -> dict[
     """The pages with the pair added (copies), or None when it does not fit."""
     english, hebrew = Frag.whole(unit.english), Frag.whole(unit.hebrew)
     en, he = pages["en"].copy(), pages["he"].copy()
-    y_en = en.next_top()
-    if not pages_have_pairs(pages):  # a spread's first pair starts aligned, below any band
-        y_en = max(y_en, he.next_top() - (english.baseline - hebrew.baseline))
+    # Every pair starts level: where the Hebrew before runs longer, the English waits for it (its
+    # page's foot takes the commentary that would have stood there).
+    y_en = max(en.next_top(), he.next_top() - (english.baseline - hebrew.baseline))
     y_he = max(y_en + english.baseline - hebrew.baseline, he.next_top())
     if not force and (y_en + english.height > en.limit(english.notes_to(english.end))
                       or y_he + hebrew.height > he.limit(hebrew.notes_to(hebrew.end))):
@@ -176,9 +178,26 @@ def _with_pair(pages: dict[str, Page], unit: Unit, force: bool = False) -> dict[
     return {"en": en, "he": he}
 
 
-def pages_have_pairs(pages: dict[str, Page]) -> bool:
-    english = {placed.frag.para.block for placed in pages["en"].placed}
-    return any(placed.frag.para.block in english for placed in pages["he"].placed)
+def _justify(pages: dict[str, Page]) -> None:
+    """Vertical justification: the white left under both pages is shared out between the spread's
+    pairs (and before the commentary under them), alike on both pages, so pairs stay level."""
+    english = {placed.frag.para.block for placed in pages["en"].placed if placed.frag.para.lang == "en"}
+    pairs = [placed.frag.para.block for placed in pages["he"].placed
+             if placed.frag.para.lang == "he" and placed.frag.para.block in english]
+    white = min(page.limit(0) - page.bottom() for page in pages.values()) - 0.5  # rounding
+    if white <= 0 or not pairs:
+        return
+    step = white / len(pairs)
+    for lang, page in pages.items():
+        shift, moved = 0.0, []
+        for placed in page.placed:
+            block = placed.frag.para.block
+            if block in pairs and placed.frag.para.lang == lang:
+                shift = step * pairs.index(block)
+            elif shift or (moved and moved[-1].frag.para.block in pairs):  # under the pairs
+                shift = step * len(pairs)
+            moved.append(Placed(placed.frag, placed.y + shift))
+        page.placed[:] = moved
 
 
 def _fill(frags: list[Frag], pages: list[Page], *, balance: bool) -> list[Frag]:
