@@ -197,3 +197,37 @@ def test_folios_on_both_pages_continuous(books, name: str, primary: str) -> None
     for pages in book.chapters():
         for page in pages:
             assert book.text(page, 0, FOOT - 8) == str(page - FRONT_PAGES + 1), f"page {page}"
+
+
+def test_hebrew_led_book_numbers_its_english_pages_in_arabic_figures(tmp_path: Path, seed_chapter: Path) -> None:
+    """`folio = "hebrew"` with `english_folio = "arabic"`: Hebrew numerals on the Hebrew pages and the
+    opening, Arabic figures on the English pages, one count for both."""
+    from press.hebrew import hebrew_numeral
+
+    source = tmp_path / "src"
+    source.mkdir()
+    shutil.copy(seed_chapter, source / seed_chapter.name)
+    (source / "book.toml").write_text(BOOK_TOML.format(primary="he") + 'folio = "hebrew"\nenglish_folio = "arabic"\n',
+                                      encoding="utf-8")
+    result = build("pdf", "--source", str(source), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    book = Facing(tmp_path / "out" / "book.pdf", source)
+    (pages,) = book.chapters()
+    for page in pages:
+        folio = page - FRONT_PAGES + 1
+        english = page != pages[0] and page % 2 == 0  # bound on the right: the rectos are the English pages
+        shown = book.text(page, 0, FOOT - 8, rtl=not english)
+        assert shown == (str(folio) if english else hebrew_numeral(folio)), f"page {page}: {shown!r}"
+
+
+def test_english_folio_must_be_a_folio_style(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    for chapter in SAMPLE:
+        shutil.copy(chapter, source / chapter.name)
+    (source / "book.toml").write_text(BOOK_TOML.format(primary="en") + 'english_folio = "roman"\n', encoding="utf-8")
+    result = build("pdf", "--source", str(source), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert (f'{source / "book.toml"}:7: error [config-value] `[print] english_folio` must be one of "arabic", '
+            '"hebrew", not "roman"') in result.stderr
+    assert "Traceback" not in result.stderr

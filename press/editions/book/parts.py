@@ -45,7 +45,8 @@ def _stylesheet_context(book: Book, *, folios: bool = True) -> dict[str, object]
     """What book.css is rendered with besides its fonts: the trim, bleed, marks and folios."""
     settings = book.settings.print
     return {"trim": book.settings.trim_css, "bleed": settings.bleed, "marks": settings.marks,
-            "folio_style": FOLIO_STYLES[settings.folio][0], "folios": folios}
+            "folio_style": FOLIO_STYLES[settings.folio][0], "folios": folios,
+            "english_folio_style": FOLIO_STYLES[settings.english_folio or settings.folio][0]}
 
 
 def book_stylesheet(book: Book, layout: PrintLayout, *, folios: bool = True) -> Any:
