@@ -119,10 +119,11 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """A pair, and the blocks of one language that follow it before the next pair."""
+    """A pair (or what is left of a pair taller than a page), and the blocks of one language that follow
+    it before the next pair."""
 
-    english: Measured
-    hebrew: Measured
+    english: Frag | None  # None: this language of a broken pair ended on the spread before
+    hebrew: Frag | None
     singles: tuple[Measured, ...]
 
 
@@ -148,8 +149,9 @@ def plan(units: list[Unit], carry: list[Frag], order: tuple[str, str], height: f
                                                    balance=False)
             if not fits and any(page.placed for page in pages.values()):
                 break
-            if trial is None:  # a pair taller than a page: set it anyway, WeasyPrint breaks it
-                trial = _with_pair(pages, pending[0], force=True)
+            if trial is None:  # taller than a page: both languages break here, the rest heads the next spread
+                pages, pending[0] = _split_pair(pages, pending[0])
+                break
             pages = trial
             queue.extend(Frag.whole(single) for single in pending.popleft().singles)
         if not band:
@@ -162,20 +164,43 @@ def plan(units: list[Unit], carry: list[Frag], order: tuple[str, str], height: f
     return spreads
 
 
-def _with_pair(pages: dict[str, Page], unit: Unit, force: bool = False) -> dict[str, Page] | None:
+def _with_pair(pages: dict[str, Page], unit: Unit) -> dict[str, Page] | None:
     """The pages with the pair added (copies), or None when it does not fit."""
-    english, hebrew = Frag.whole(unit.english), Frag.whole(unit.hebrew)
+    english, hebrew = unit.english, unit.hebrew
     en, he = pages["en"].copy(), pages["he"].copy()
-    # Every pair starts level: where the Hebrew before runs longer, the English waits for it (its
-    # page's foot takes the commentary that would have stood there).
-    y_en = max(en.next_top(), he.next_top() - (english.baseline - hebrew.baseline))
-    y_he = max(y_en + english.baseline - hebrew.baseline, he.next_top())
-    if not force and (y_en + english.height > en.limit(english.notes_to(english.end))
-                      or y_he + hebrew.height > he.limit(hebrew.notes_to(hebrew.end))):
-        return None
-    en.add(english, y_en)
-    he.add(hebrew, y_he)
+    y_en, y_he = _level(en, he, english, hebrew)
+    for page, frag, y in ((en, english, y_en), (he, hebrew, y_he)):
+        if frag is not None and y + frag.height > page.limit(frag.notes_to(frag.end)):
+            return None
+    for page, frag, y in ((en, english, y_en), (he, hebrew, y_he)):
+        if frag is not None:
+            page.add(frag, y)
     return {"en": en, "he": he}
+
+
+def _level(en: Page, he: Page, english: Frag | None, hebrew: Frag | None) -> tuple[float, float]:
+    """Where a pair starts on each page. Every pair starts level: where the Hebrew before runs longer,
+    the English waits for it (its page's foot takes the commentary that would have stood there)."""
+    if english is None or hebrew is None:  # the rest of a broken pair in one language
+        return en.next_top(), he.next_top()
+    y_en = max(en.next_top(), he.next_top() - (english.baseline - hebrew.baseline))
+    return y_en, y_en + english.baseline - hebrew.baseline
+
+
+def _split_pair(pages: dict[str, Page], unit: Unit) -> tuple[dict[str, Page], Unit]:
+    """A pair taller than the room of its spread, broken between lines in both languages: the pages
+    with the lines that fit, and the rest of the pair (with the commentary after it)."""
+    en, he = pages["en"].copy(), pages["he"].copy()
+    y_en, y_he = _level(en, he, unit.english, unit.hebrew)
+    rests: list[Frag | None] = []
+    for page, frag, y in ((en, unit.english, y_en), (he, unit.hebrew, y_he)):
+        end = None if frag is None else _lines_that_fit(frag, y, page.height, page)
+        if frag is not None and end is None:
+            raise ValueError(f"block {frag.para.block}: no two lines of a pair fit the page")
+        if frag is not None:
+            page.add(Frag(frag.para, frag.first, end), y)
+        rests.append(None if frag is None or end == frag.end else Frag(frag.para, end, frag.end))
+    return {"en": en, "he": he}, Unit(rests[0], rests[1], unit.singles)
 
 
 def _justify(pages: dict[str, Page]) -> None:
@@ -187,7 +212,11 @@ def _justify(pages: dict[str, Page]) -> None:
     white = min(page.limit(0) - page.bottom() for page in pages.values()) - 0.5  # rounding
     if white <= 0 or not pairs:
         return
-    step = white / len(pairs)
+    after = any(_set_under(page.placed, pairs) for page in pages.values())
+    gaps = len(pairs) - 1 + after  # between the pairs, and above what is set under them
+    if not gaps:
+        return
+    step = white / gaps
     for lang, page in pages.items():
         shift, moved = 0.0, []
         for placed in page.placed:
@@ -198,6 +227,17 @@ def _justify(pages: dict[str, Page]) -> None:
                 shift = step * len(pairs)
             moved.append(Placed(placed.frag, placed.y + shift))
         page.placed[:] = moved
+
+
+def _set_under(placed: list[Placed], pairs: list[int]) -> bool:
+    """Whether anything but a pair follows a pair on the page (the commentary under them)."""
+    seen = False
+    for item in placed:
+        if item.frag.para.block in pairs:
+            seen = True
+        elif seen:
+            return True
+    return False
 
 
 def _fill(frags: list[Frag], pages: list[Page], *, balance: bool) -> list[Frag]:

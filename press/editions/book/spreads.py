@@ -193,7 +193,7 @@ def _units(chapter: Chapter, opening: set[int], measured: dict[str, dict[int, Me
         if block.number in opening:
             continue
         if block.en is not None and block.he is not None:
-            units.append(Unit(measured["en"][block.number], measured["he"][block.number], ()))
+            units.append(Unit(Frag.whole(measured["en"][block.number]), Frag.whole(measured["he"][block.number]), ()))
         elif units:
             lang = "en" if block.en is not None else "he"
             units[-1] = replace(units[-1], singles=(*units[-1].singles, measured[lang][block.number]))
