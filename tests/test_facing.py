@@ -231,3 +231,34 @@ def test_english_folio_must_be_a_folio_style(tmp_path: Path) -> None:
     assert (f'{source / "book.toml"}:7: error [config-value] `[print] english_folio` must be one of "arabic", '
             '"hebrew", not "roman"') in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_pair_taller_than_a_page_breaks_in_both_languages_at_the_same_spread(tmp_path: Path) -> None:
+    """A pair longer than a page starts on a spread, both languages break there and continue at the head
+    of the next spread; the pair after it is level again."""
+    hebrew = "שִׁיר לַמַּעֲלוֹת אֶשָּׂא עֵינַי אֶל־הֶהָרִים מֵאַיִן יָבֹא עֶזְרִי׃ עֶזְרִי מֵעִם ה' עֹשֵׂה שָׁמַיִם וָאָרֶץ׃ "
+    english = "The road climbs and the pilgrim keeps walking, counting the hills one by one. "
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "01-long.md").write_text(
+        "---\ntitle: A Long Pair\ntitle_he: זוּג אָרֹךְ\nnumber: 1\n---\n\n"
+        "A short introduction to a chapter whose second pair is longer than a page.\n\n"
+        "The first pair is short.\n\nשִׁיר לַמַּעֲלוֹת\n\nA line of commentary after the first pair.\n\n"
+        f"{english * 60}\n\n{hebrew * 40}\n\nA line of commentary after the long pair.\n\n"
+        "The third pair is short.\n\nעֶזְרִי מֵעִם ה'\n", encoding="utf-8")
+    (source / "book.toml").write_text(BOOK_TOML.format(primary="en"), encoding="utf-8")
+    result = build("pdf", "--source", str(source), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    book = Facing(tmp_path / "out" / "book.pdf", source)
+    dests = book.geometry[2]
+    verso, recto = dests["chapter-1-b4-en"][0], dests["chapter-1-b4-he"][0]
+    assert verso % 2 == 1 and recto == verso + 1, "the long pair starts on one spread"
+    for page, script in ((verso + 2, LATIN), (recto + 2, HEBREW)):
+        top = book.body_lines(page)[0]
+        assert script.findall(book.text(page, top - 1, top + 1, rtl=script is HEBREW)), (
+            f"page {page}: the pair continues at the head of the next spread")
+    for page in book.chapters()[0]:
+        assert book.body_lines(page), f"page {page} is blank"
+    en_page, en_y = book.first_baseline("chapter-1-b6-en")
+    he_page, he_y = book.first_baseline("chapter-1-b6-he")
+    assert he_page == en_page + 1 and abs(en_y - he_y) <= 2

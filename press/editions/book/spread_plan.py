@@ -145,18 +145,25 @@ def plan(units: list[Unit], carry: list[Frag], order: tuple[str, str], height: f
         queue: list[Frag] = []
         while pending and not band:
             trial = _with_pair(pages, pending[0])
-            fits = trial is not None and not _fill(list(queue), [trial[order[0]].copy(), trial[order[1]].copy()],
-                                                   balance=False)
-            if not fits and any(page.placed for page in pages.values()):
-                break
-            if trial is None:  # taller than a page: both languages break here, the rest heads the next spread
-                pages, pending[0] = _split_pair(pages, pending[0])
-                break
-            pages = trial
-            queue.extend(Frag.whole(single) for single in pending.popleft().singles)
+            empty = not any(page.placed for page in pages.values())
+            if trial is not None and (empty or not _fill(list(queue), [trial[order[0]].copy(),
+                                                                   trial[order[1]].copy()], balance=False)):
+                pages = trial
+                queue.extend(Frag.whole(single) for single in pending.popleft().singles)
+                continue
+            # A pair taller than a page starts here and breaks in both languages (leaving the commentary
+            # before it its share of the feet); the rest heads the next spread. Any other pair that does
+            # not fit opens the next spread.
+            if trial is None and (empty or _taller_than(pending[0], height)):
+                split = _split_pair(pages, pending[0], 0.0 if empty else _reserve(queue))
+                if split is not None:
+                    pages, pending[0] = split
+                elif empty:
+                    raise ValueError(f"block {_block_of(pending[0])}: no two lines of the pair fit a page")
+            break
         if not band:
             band = _fill(queue, [pages[order[0]], pages[order[1]]], balance=True)
-            if pending:  # not the chapter's last spread: its pages reach their foot
+            if pending and not band:  # not the chapter's last spread: its pages reach their foot
                 _justify(pages)
         spreads.append(Spread(pages))
         if band and not any(page.placed for page in pages.values()):
@@ -187,20 +194,42 @@ def _level(en: Page, he: Page, english: Frag | None, hebrew: Frag | None) -> tup
     return y_en, y_en + english.baseline - hebrew.baseline
 
 
-def _split_pair(pages: dict[str, Page], unit: Unit) -> tuple[dict[str, Page], Unit]:
+def _split_pair(pages: dict[str, Page], unit: Unit, reserve: float) -> tuple[dict[str, Page], Unit] | None:
     """A pair taller than the room of its spread, broken between lines in both languages: the pages
-    with the lines that fit, and the rest of the pair (with the commentary after it)."""
+    with the lines that fit above `reserve`, and the rest of the pair (with the commentary after it);
+    None when a language cannot set two lines there."""
     en, he = pages["en"].copy(), pages["he"].copy()
     y_en, y_he = _level(en, he, unit.english, unit.hebrew)
     rests: list[Frag | None] = []
     for page, frag, y in ((en, unit.english, y_en), (he, unit.hebrew, y_he)):
-        end = None if frag is None else _lines_that_fit(frag, y, page.height, page)
-        if frag is not None and end is None:
-            raise ValueError(f"block {frag.para.block}: no two lines of a pair fit the page")
-        if frag is not None:
-            page.add(Frag(frag.para, frag.first, end), y)
-        rests.append(None if frag is None or end == frag.end else Frag(frag.para, end, frag.end))
+        if frag is None:
+            rests.append(None)
+            continue
+        end = _lines_that_fit(frag, y, page.height - reserve, page)
+        if end is None:
+            return None
+        page.add(Frag(frag.para, frag.first, end), y)
+        rests.append(None if end == frag.end else Frag(frag.para, end, frag.end))
+    if rests == [None, None]:
+        return None
     return {"en": en, "he": he}, Unit(rests[0], rests[1], unit.singles)
+
+
+def _taller_than(unit: Unit, height: float) -> bool:
+    return any(frag is not None and frag.height > height for frag in (unit.english, unit.hebrew))
+
+
+def _reserve(queue: list[Frag]) -> float:
+    """The room to leave at the foot of each page for the commentary `queue`: half of it, and a line
+    more, since a line cannot be halved."""
+    if not queue:
+        return 0.0
+    first = queue[0].para.lines[queue[0].first]
+    return sum(frag.height + frag.para.gap for frag in queue) / 2 + first.bottom - first.top + queue[0].para.gap
+
+
+def _block_of(unit: Unit) -> int:
+    return (unit.english or unit.hebrew).para.block
 
 
 def _justify(pages: dict[str, Page]) -> None:
