@@ -25,14 +25,15 @@ SIDES = ("verso", "recto")
 PAIR_ROLES = {"en": "translation", "he": "original"}
 TOLERANCE = 1.0  # px: how far a laid-out baseline may stand from the plan's
 ATTEMPTS = 4
+EXTRA_PAGE = 10.0  # px less room a page when a side ran onto a page more than planned
 
 
 @dataclass(frozen=True, slots=True)
 class Piece:
     """A paragraph, or a run of its lines, as one side of a spread shows it (templates/layouts/facing)."""
 
-    block: Block
-    paragraph: Paragraph
+    block: Block | None  # None (and no paragraph): an empty page of a spread
+    paragraph: Paragraph | None
     role: str
     tag: str
     anchor: str | None  # the paragraph's id, on its first piece only
@@ -133,8 +134,13 @@ class _Chapter:
     def _lay_out_side(self, side: str, spreads: list[Spread], first_folio: int) -> Any:
         lang = self.language[side]
         pieces: list[Piece] = []
-        for index, spread in enumerate(spreads):
+        # The recto side may end a page early (a chapter that ends on a verso); the verso side never does.
+        shown = [lang] if side == "recto" else list(self.language.values())
+        last = max((i for i, spread in enumerate(spreads) if any(spread.pages[k].placed for k in shown)), default=0)
+        for index, spread in enumerate(spreads[:last + 1]):
             bottom = 0.0
+            if not spread.pages[lang].placed:  # nothing of this side on the spread: the page is still turned
+                pieces.append(Piece(None, None, "", "", None, None, "page-start"))
             for number, placed in enumerate(spread.pages[lang].placed):
                 classes = "placed page-start" if number == 0 and index > 0 else "placed"
                 pieces.append(self._frag_piece(placed.frag, placed.y - bottom, classes))
@@ -151,12 +157,13 @@ class _Chapter:
 
 
 def _overflow(document: Any, spreads: list[Spread], lang: str) -> float:
-    """How far (px) the laid-out side runs past the plan: 0 when every page holds what was planned."""
+    """How far (px) the laid-out side strays from the plan: 0 when every page holds what was planned."""
     pages = spread_measure.placed(document)
     planned = [s.pages[lang].placed for s in spreads]
-    planned = [p for p in planned if p] if len(pages) < len(planned) else planned
+    while planned and not planned[-1]:  # a chapter that ends on a verso: its recto side is a page shorter
+        planned.pop()
     if len(pages) != len(planned):
-        return max(1.0, TOLERANCE * 2) * (len(pages) - len(planned)) * 10
+        return EXTRA_PAGE * abs(len(pages) - len(planned))
     worst = 0.0
     for found, wanted in zip(pages, planned, strict=True):
         for (_, _, baseline, _), place in zip(found, wanted, strict=False):
