@@ -34,6 +34,7 @@ class PrintSettings:
     trim: str = "5.5in 8.5in"
     layout: str = "stacked"  # a folder of templates/layouts/
     folio: str = "arabic"  # or "hebrew": page numbers in Hebrew letters
+    english_folio: str = ""  # facing: the English page's page numbers ("arabic" or "hebrew"; "": as folio)
     bleed: str = "0mm"
     marks: bool = False  # crop marks
     pdf: str = ""  # "", "pdf/a-2b" (archive) or "pdf/x-4" (press)
@@ -199,6 +200,7 @@ def print_layouts() -> tuple[str, ...]:
 def _validate_print(settings: PrintSettings, text: str, path: Path) -> None:
     _choice(settings.layout, print_layouts(), "layout", text, path)
     _choice(settings.folio, FOLIOS, "folio", text, path)
+    _choice(settings.english_folio, ("", *FOLIOS), "english_folio", text, path)
     _choice(settings.pdf, PDF_VARIANTS, "pdf", text, path)
     if not _LENGTH.match(settings.bleed) and settings.bleed != "0":
         raise error("config-value", f'`[print] bleed` must be a length such as "3mm" or "0.125in", '

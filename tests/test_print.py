@@ -85,10 +85,18 @@ def test_facing_pairs_sit_on_the_two_pages_of_one_spread(built, seed_chapter: Pa
         assert hebrew == (recto if primary == "en" else verso)
 
 
-def test_facing_english_commentary_follows_its_language(built) -> None:
+def test_facing_commentary_stays_with_its_pairs(built) -> None:
+    """Issue 13: commentary is set across the foot of its pairs' spread (from the English page on to the
+    Hebrew page), or, when the foot is full, at the head of the next spread."""
     found = anchors(built[("seed", "facing", "en")])
-    commentary = [n for n in found if n.endswith("-en") and f"{n[:-3]}-he" not in found]
-    assert commentary and all(found[n] % 2 == 1 or found[n] <= 5 for n in commentary)
+    number = lambda name: int(name.split("-b")[1].split("-")[0])  # noqa: E731
+    pairs = sorted(number(n) for n in found if n.endswith("-he") and f"{n[:-3]}-en" in found)
+    commentary = [n for n in found if n.endswith("-en") and f"{n[:-3]}-he" not in found and number(n) > pairs[0]]
+    assert commentary
+    for name in commentary:
+        pair = max(p for p in pairs if p < number(name))
+        spread = (found[f"chapter-45-b{pair}-en"] - 1) // 2
+        assert (found[name] - 1) // 2 in (spread, spread + 1), f"{name} is far from its pair {pair}"
 
 
 @pytest.mark.parametrize("layout", ["hebrew", "english"])

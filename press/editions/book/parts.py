@@ -46,7 +46,8 @@ def _stylesheet_context(book: Book, *, folios: bool = True) -> dict[str, object]
     settings = book.settings.print
     return {"trim": book.settings.trim_css, "bleed": settings.bleed, "marks": settings.marks,
             "folio_style": FOLIO_STYLES[settings.folio][0], "folios": folios,
-            "hebrew_families": css_stack(stacks_for(book)["he"])}
+            "hebrew_families": css_stack(stacks_for(book)["he"]),
+            "english_folio_style": FOLIO_STYLES[settings.english_folio or settings.folio][0]}
 
 
 def book_stylesheet(book: Book, layout: PrintLayout, *, folios: bool = True) -> Any:

@@ -1,45 +1,221 @@
-"""Facing pages: one language on each page of a spread, kept in step.
+"""Facing pages: each spread one passage, the Hebrew beside its English, both pages full.
 
-A chapter opens on a recto with its title and introduction. The rest is
-laid out as two documents, one per language, whose pages are interleaved:
-verso, recto, verso, recto. To keep them in step, the blocks are grouped
-into spreads that fit both pages (measured from a first layout of each
-side); each group starts a new page on both sides, and when one side of a
-group still runs longer, the other gets blank pages until they match. A
-pair too long for one page thus continues on the next spread on both sides.
+A chapter opens on a recto with its title and introduction (what of the introduction does not fit
+continues at the head of the first spread). The rest is laid out as two documents, one per
+language side, whose pages are interleaved: verso, recto, verso, recto. Where each paragraph, or
+each run of a paragraph's lines, stands is planned first (press/editions/book/spread_plan.py) from
+each side measured on a page too tall to break (spread_measure.py); each side is then laid out with
+the plan's explicit heights and page starts, and checked against it.
+
+The first page of a spread in reading order (the verso, for both bindings) carries the book's title,
+the second the chapter's, each in the language of its page.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
+from press.editions.book import spread_measure
 from press.editions.book.layouts import View
-from press.model import Chapter
+from press.editions.book.spread_plan import Frag, Measured, Spread, Unit, plan
+from press.model import Block, Chapter, Paragraph
 
 SIDES = ("verso", "recto")
+PAIR_ROLES = {"en": "translation", "he": "original"}
+TOLERANCE = 1.0  # px: how far a laid-out baseline may stand from the plan's
+ATTEMPTS = 4
+EXTRA_PAGE = 10.0  # px less room a page when a side ran onto a page more than planned
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A paragraph, or a run of its lines, as one side of a spread shows it (templates/layouts/facing)."""
+
+    block: Block | None  # None (and no paragraph): an empty page of a spread
+    paragraph: Paragraph | None
+    role: str
+    tag: str
+    anchor: str | None  # the paragraph's id, on its first piece only
+    pad: float | None  # px of white above it; None: the stylesheet's margins
+    classes: str  # placed, page-start, cut (a page break follows), continued (it follows one)
 
 
 def lay_out_chapter(parts: Any, chapter: Chapter, folio: int) -> list[Any]:
     """The pages of `chapter` in the facing layout, its first folio `folio` (a recto)."""
-    opening_blocks = _opening_blocks(chapter)
-    opening = parts.document(parts.html((chapter,), front=False, counter_start=folio,
-                                        view=View(parts.book.languages, blocks=frozenset(opening_blocks))))
+    chapter_run = _Chapter(parts, chapter)
+    opening, carry = chapter_run.opening(folio)
     pages = list(opening.pages)
-    if len(pages) % 2 == 0:  # it opened on a recto; the spreads begin on a verso
+    if len(pages) % 2 == 0:  # cannot happen with a one-page opening; kept so the spreads begin on a verso
         pages.append(parts.blank_page)
-    rest = [b.number for b in chapter.blocks if b.number not in opening_blocks]
-    if rest:
-        pages.extend(_spreads(parts, chapter, rest, folio + len(pages)))
+    if chapter_run.units or carry:
+        pages.extend(chapter_run.spreads(carry, folio + len(pages)))
     return pages
+
+
+class _Chapter:
+    def __init__(self, parts: Any, chapter: Chapter) -> None:
+        self.parts, self.chapter = parts, chapter
+        physical = _physical_sides(parts)
+        self.language = {side: parts.layout.spread[physical[side]] for side in SIDES}
+        self.physical = physical
+        self.opening_blocks = _opening_blocks(chapter)
+        self.measured: dict[str, dict[int, Measured]] = {}
+        self.note_overhead = 0.0
+        for lang in ("en", "he"):
+            self.measured[lang], notes = self._measure(lang)
+            self.note_overhead = max(self.note_overhead, notes.overhead)
+        self.units = _units(chapter, self.opening_blocks, self.measured)
+
+    def _document(self, view: View, counter_start: int = 1) -> Any:
+        return self.parts.document(self.parts.html((self.chapter,), front=False, counter_start=counter_start,
+                                                   view=view))
+
+    def _measure(self, lang: str) -> Any:
+        pieces = tuple(self._piece(block, lang, block.paragraph(lang), None, "measure")
+                       for block in self.chapter.blocks if block.paragraph(lang) is not None)
+        view = View((lang,), heading=False, page_class="facing-measure", pieces=pieces)
+        return spread_measure.measure(self._document(view), self.chapter, lang)
+
+    def _piece(self, block: Block, lang: str, paragraph: Paragraph, pad: float | None, classes: str,
+               first: bool = True) -> Piece:
+        pair = block.kind == "pair" and block.en is not None and block.he is not None
+        role = PAIR_ROLES[lang] if pair else block.kind
+        anchor = f"{self.chapter.slug}-b{block.number}-{lang}" if first else None
+        return Piece(block, paragraph, role, "h2" if block.kind == "heading" else "p", anchor, pad, classes)
+
+    def opening(self, folio: int) -> tuple[Any, list[Frag]]:
+        """The opening page (title and introduction), and what of the introduction it cannot hold."""
+        frags = [Frag.whole(self._single(number)) for number in sorted(self.opening_blocks)]
+        view = View(self.parts.book.languages, heading=True, pieces=self._opening_pieces(frags))
+        document = self._document(view, folio)
+        if len(document.pages) == 1:
+            return document, []
+        kept, carry = _cut_at_page(document.pages[0], frags)
+        return self._document(replace(view, pieces=self._opening_pieces(kept)), folio), carry
+
+    def _single(self, number: int) -> Measured:
+        block = _block(self.chapter, number)
+        lang = "en" if block.en is not None else "he"
+        return self.measured[lang][number]
+
+    def _opening_pieces(self, frags: list[Frag]) -> tuple[Piece, ...]:
+        return tuple(self._frag_piece(frag, None, "") for frag in frags)
+
+    def _frag_piece(self, frag: Frag, pad: float | None, classes: str) -> Piece:
+        block = _block(self.chapter, frag.para.block)
+        paragraph = block.paragraph(frag.para.lang)
+        lines = frag.para.lines
+        start = lines[frag.first].offset if frag.first else 0
+        end = lines[frag.end].offset if frag.end < len(lines) else None
+        runs = paragraph.runs
+        if end is not None:
+            runs = spread_measure.split_runs(runs, end)[0]
+            classes += " cut"
+        if start:
+            runs = spread_measure.split_runs(runs, start)[1]
+            classes += " continued"
+        return self._piece(block, frag.para.lang, replace(paragraph, runs=runs), pad, classes.strip(),
+                           first=frag.first == 0)
+
+    def spreads(self, carry: list[Frag], first_folio: int) -> list[Any]:
+        height = self.parts.blank_page._page_box.height
+        order = (self.language["verso"], self.language["recto"])
+        shrink = 0.0
+        for _ in range(ATTEMPTS):
+            spreads = plan(list(self.units), carry, order, height - shrink, self.note_overhead)
+            laid = {side: self._lay_out_side(side, spreads, first_folio + i) for i, side in enumerate(SIDES)}
+            overflow = max(_overflow(laid[side], spreads, self.language[side]) for side in SIDES)
+            if overflow <= TOLERANCE:
+                break
+            shrink += overflow
+        return _interleave([laid[side].pages for side in SIDES])
+
+    def _lay_out_side(self, side: str, spreads: list[Spread], first_folio: int) -> Any:
+        lang = self.language[side]
+        pieces: list[Piece] = []
+        # The recto side may end a page early (a chapter that ends on a verso); the verso side never does.
+        shown = [lang] if side == "recto" else list(self.language.values())
+        last = max((i for i, spread in enumerate(spreads) if any(spread.pages[k].placed for k in shown)), default=0)
+        for index, spread in enumerate(spreads[:last + 1]):
+            bottom = 0.0
+            if not spread.pages[lang].placed:  # nothing of this side on the spread: the page is still turned
+                pieces.append(Piece(None, None, "", "", None, None, "page-start"))
+            for number, placed in enumerate(spread.pages[lang].placed):
+                classes = "placed page-start" if number == 0 and index > 0 else "placed"
+                pieces.append(self._frag_piece(placed.frag, placed.y - bottom, classes))
+                bottom = placed.y + placed.frag.height
+        head = self._head(side, lang)
+        view = View((lang,), heading=False, page_class=f"side-{self.physical[side]}", page_step=2,
+                    pieces=tuple(pieces), head=head)
+        return self._document(view, first_folio)
+
+    def _head(self, side: str, lang: str) -> tuple[str, str]:
+        """The book's title on the first page of a spread in reading order, the chapter's on the second."""
+        source = self.parts.book if side == "verso" else self.chapter
+        return source.title_in(lang), lang
+
+
+def _overflow(document: Any, spreads: list[Spread], lang: str) -> float:
+    """How far (px) the laid-out side strays from the plan: 0 when every page holds what was planned."""
+    pages = spread_measure.placed(document)
+    planned = [s.pages[lang].placed for s in spreads]
+    while planned and not planned[-1]:  # a chapter that ends on a verso: its recto side is a page shorter
+        planned.pop()
+    if len(pages) != len(planned):
+        return EXTRA_PAGE * abs(len(pages) - len(planned))
+    worst = 0.0
+    for found, wanted in zip(pages, planned, strict=True):
+        for (_, _, baseline, _), place in zip(found, wanted, strict=False):
+            worst = max(worst, abs(baseline - (place.y + place.frag.baseline)))
+    return worst
+
+
+def _cut_at_page(page: Any, frags: list[Frag]) -> tuple[list[Frag], list[Frag]]:
+    """The introduction's pieces the opening page holds, and the rest: cut after the page's last line."""
+    shown: dict[int, int] = {}
+    for number, _, box in spread_measure.paragraph_boxes(page._page_box):
+        shown[number] = shown.get(number, 0) + len(spread_measure.lines_of(box))
+    kept, carry = [], []
+    for frag in frags:
+        lines = shown.get(frag.para.block, 0)
+        if carry or lines == 0:
+            carry.append(frag)
+            continue
+        if lines >= frag.end:
+            kept.append(frag)
+            continue
+        while lines > 0 and frag.para.lines[lines].offset is None:
+            lines -= 1
+        if lines > 0:
+            kept.append(Frag(frag.para, 0, lines))
+        carry.append(Frag(frag.para, lines, frag.end))
+    return kept, carry
+
+
+def _units(chapter: Chapter, opening: set[int], measured: dict[str, dict[int, Measured]]) -> list[Unit]:
+    """The body's pairs, each with the blocks of one language after it."""
+    units: list[Unit] = []
+    for block in chapter.blocks:
+        if block.number in opening:
+            continue
+        if block.en is not None and block.he is not None:
+            units.append(Unit(Frag.whole(measured["en"][block.number]), Frag.whole(measured["he"][block.number]), ()))
+        elif units:
+            lang = "en" if block.en is not None else "he"
+            units[-1] = replace(units[-1], singles=(*units[-1].singles, measured[lang][block.number]))
+    return units
+
+
+def _block(chapter: Chapter, number: int) -> Block:
+    return next(block for block in chapter.blocks if block.number == number)
 
 
 def _opening_blocks(chapter: Chapter) -> set[int]:
     """The blocks before the first pair: the introduction, set on the opening page."""
     opening: set[int] = set()
     for block in chapter.blocks:
-        if block.kind == "pair":
+        if block.en is not None and block.he is not None:
             break
         opening.add(block.number)
     return opening
@@ -51,137 +227,12 @@ def _physical_sides(parts: Any) -> dict[str, str]:
     return {"verso": "right", "recto": "left"} if bound_right else {"verso": "left", "recto": "right"}
 
 
-def _spreads(parts: Any, chapter: Chapter, blocks: list[int], first_folio: int) -> list[Any]:
-    physical = _physical_sides(parts)
-    languages = {side: parts.layout.spread[physical[side]] for side in SIDES}
-    views = {side: _side_view(physical[side], languages[side], blocks) for side in SIDES}
-    folios = {"verso": first_folio, "recto": first_folio + 1}
-
-    def lay_out(side: str, view: View) -> Any:
-        return parts.document(parts.html((chapter,), front=False, counter_start=folios[side], view=view))
-
-    first = {side: lay_out(side, views[side]) for side in SIDES}
-    groups = _group(blocks, {side: _block_heights(first[side]) for side in SIDES}, _content_height(first))
-    views = {side: replace(views[side], spread_starts=_starts(groups, chapter, languages[side])) for side in SIDES}
-    laid = {side: lay_out(side, views[side]) for side in SIDES}
-    counts = {side: _pages_per_group(laid[side], groups, views[side].spread_starts) for side in SIDES}
-    if counts["verso"] != counts["recto"]:
-        for side in SIDES:
-            pads = _pads(groups, counts[side], counts[_other(side)])
-            views[side] = replace(views[side], pads_after=pads)
-        laid = {side: lay_out(side, views[side]) for side in SIDES}
-    return _interleave(parts, laid["verso"].pages, laid["recto"].pages)
-
-
-def _side_view(physical_side: str, language: str, blocks: list[int]) -> View:
-    return View((language,), blocks=frozenset(blocks), heading=False, page_class=f"side-{physical_side}",
-                page_step=2)
-
-
-def _other(side: str) -> str:
-    return "recto" if side == "verso" else "verso"
-
-
-def _block_heights(document: Any) -> dict[int, float]:
-    """Each block's laid-out height, summed over its fragments."""
-    from weasyprint.formatting_structure import boxes
-
-    heights: dict[int, float] = defaultdict(float)
-
-    def walk(box: Any) -> None:
-        element = getattr(box, "element", None)
-        number = element.get("data-block") if element is not None and isinstance(box, boxes.BlockBox) else None
-        if number:
-            heights[int(number)] += box.margin_height()
-            return
-        for child in getattr(box, "children", ()):
-            walk(child)
-
-    for page in document.pages:
-        walk(page._page_box)
-    return heights
-
-
-def _content_height(documents: dict[str, Any]) -> float:
-    page_box = next(iter(documents.values())).pages[0]._page_box
-    return page_box.height * 0.96  # leave room for rounding and a footnote rule
-
-
-def _group(blocks: list[int], heights: dict[str, dict[int, float]], available: float) -> list[list[int]]:
-    """Greedy: add blocks to the spread while both sides still fit its pages."""
-    groups: list[list[int]] = []
-    current: list[int] = []
-    used = {side: 0.0 for side in SIDES}
-    for number in blocks:
-        needed = {side: heights[side].get(number, 0.0) for side in SIDES}
-        if current and any(used[s] + needed[s] > available for s in SIDES):
-            groups.append(current)
-            current, used = [], {side: 0.0 for side in SIDES}
-        current.append(number)
-        used = {side: used[side] + needed[side] for side in SIDES}
-    if current:
-        groups.append(current)
-    return groups
-
-
-def _starts(groups: list[list[int]], chapter: Chapter, language: str) -> frozenset[int]:
-    """Per group, the first block this side shows: where its new page begins."""
-    shown = {b.number for b in chapter.blocks if b.paragraph(language) is not None}
-    starts = set()
-    for group in groups[1:]:
-        first = next((n for n in group if n in shown), None)
-        if first is not None:
-            starts.add(first)
-    return frozenset(starts)
-
-
-def _pages_per_group(document: Any, groups: list[list[int]], starts: frozenset[int]) -> list[int]:
-    """How many pages each group took on this side (0 when it shows none of its blocks)."""
-    first_page_of: dict[int, int] = {}
-    for index, page in enumerate(document.pages):
-        for number in _blocks_on(page):
-            first_page_of.setdefault(number, index)
-    begins = []
-    for group in groups:
-        pages = [first_page_of[n] for n in group if n in first_page_of]
-        begins.append(min(pages) if pages else None)
-    counts = []
-    total = len(document.pages)
-    for index, begin in enumerate(begins):
-        if begin is None:
-            counts.append(0)
-            continue
-        later = [b for b in begins[index + 1:] if b is not None]
-        counts.append((later[0] if later else total) - begin)
-    return counts
-
-
-def _blocks_on(page: Any) -> list[int]:
-    from weasyprint.formatting_structure import boxes
-
-    found: list[int] = []
-
-    def walk(box: Any) -> None:
-        element = getattr(box, "element", None)
-        if isinstance(box, boxes.BlockBox) and element is not None and element.get("data-block"):
-            found.append(int(element.get("data-block")))
-            return
-        for child in getattr(box, "children", ()):
-            walk(child)
-
-    walk(page._page_box)
-    return found
-
-
-def _pads(groups: list[list[int]], mine: list[int], theirs: list[int]) -> dict[int, int]:
-    """Blank pages after each of this side's groups so that both sides match."""
-    return {group[-1]: theirs[i] - mine[i] for i, group in enumerate(groups) if theirs[i] > mine[i]}
-
-
-def _interleave(parts: Any, versos: list[Any], rectos: list[Any]) -> list[Any]:
-    length = max(len(versos), len(rectos))
+def _interleave(sides: list[list[Any]]) -> list[Any]:
+    """Verso, recto, verso, recto: a chapter may end on a verso (its recto side one page shorter)."""
+    versos, rectos = sides
     pages: list[Any] = []
-    for index in range(length):
-        pages.append(versos[index] if index < len(versos) else parts.blank_page)
-        pages.append(rectos[index] if index < len(rectos) else parts.blank_page)
+    for index, verso in enumerate(versos):
+        pages.append(verso)
+        if index < len(rectos):
+            pages.append(rectos[index])
     return pages
