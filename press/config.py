@@ -60,7 +60,13 @@ class EpubSettings:
 @dataclass(frozen=True, slots=True)
 class HebrewSettings:
     points: str = "all"  # "all", "vowels" (no cantillation) or "none": what the editions print
-    geresh: bool = False  # print ASCII ' and " in Hebrew abbreviations as geresh and gershayim
+    geresh: bool = True  # print ASCII ' and " in Hebrew abbreviations as geresh and gershayim
+    quotes: str = "„”"  # the Hebrew quotation marks, opening then closing (press/typography.py)
+
+
+@dataclass(frozen=True, slots=True)
+class HyphenationSettings:
+    never: tuple[str, ...] = ()  # words (and names of several words) never hyphenated nor split
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +87,7 @@ class Settings:
     epub: EpubSettings = field(default_factory=EpubSettings)
     booklet: BookletSettings = field(default_factory=BookletSettings)
     hebrew: HebrewSettings = field(default_factory=HebrewSettings)
+    hyphenation: HyphenationSettings = field(default_factory=HyphenationSettings)
     path: Path | None = None
 
     @property
@@ -93,7 +100,7 @@ class Settings:
 
 
 _TABLES = {"print": PrintSettings, "sheet": SheetSettings, "epub": EpubSettings, "booklet": BookletSettings,
-           "hebrew": HebrewSettings}
+           "hebrew": HebrewSettings, "hyphenation": HyphenationSettings}
 
 
 def load(path: Path) -> Settings:
@@ -137,10 +144,12 @@ def _scalar_keys(cls: type) -> set[str]:
     return {f.name for f in fields(cls) if not (cls is Settings and f.name in _TABLES) and f.name != "path"}
 
 
-_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number"}
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number", tuple: "a list of strings"}
 
 
 def _checked(value: Any, expected: type, table: str | None, key: str, text: str, path: Path) -> Any:
+    if expected is tuple and isinstance(value, list) and all(isinstance(item, str) for item in value):
+        value = tuple(value)
     # bool is an int in Python: compare exact types so `fit = true` is not a page count.
     if type(value) is not expected:
         name = f"[{table}] {key}" if table else key
@@ -161,6 +170,9 @@ def _validate(settings: Settings, text: str, path: Path) -> None:
         raise error("config-value", f'`[sheet] paper` must be "letter" or "a4", not "{settings.sheet.paper}"',
                     path, key_line(text, "sheet", "paper"))
     _validate_epub(settings, text, path)
+    if len(settings.hebrew.quotes) != 2:
+        raise error("config-value", f'`[hebrew] quotes` must be two characters, opening and closing, '
+                    f'such as "„”" or "”“", not "{settings.hebrew.quotes}"', path, key_line(text, "hebrew", "quotes"))
     if settings.hebrew.points not in POINT_MODES:
         names = ", ".join(f'"{mode}"' for mode in POINT_MODES)
         raise error("config-value", f'`[hebrew] points` must be one of {names}, not "{settings.hebrew.points}"',

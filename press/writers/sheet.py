@@ -73,7 +73,7 @@ class SheetWriter:
         view = sheet_view(book, spec)
         check_coverage(excerpt(book, view))
         paper = PAGE_SIZES[(spec.paper or book.settings.sheet.paper).lower()]  # type: ignore[attr-defined]
-        html = render(self.edition, "sheet.html", sheet=view, css="")
+        html = render(self.edition, "sheet.html", sheet=view, css="", book=book)  # book: its typesetting
         fitted = Fitter(lambda step: lay_out(html, self.edition, [_stylesheet(paper, spec.layout, step)]),
                         spec.fit).fit()
         _report(spec, fitted, reporter)
@@ -82,13 +82,13 @@ class SheetWriter:
             join_and_write([fitted.document], temporary, target)
         if not spec.output:
             return [target]
-        return [target, self._write_html(view, paper, fitted.step, folder / f"{spec.output}.html")]
+        return [target, self._write_html(book, view, paper, fitted.step, folder / f"{spec.output}.html")]
 
-    def _write_html(self, view: SheetView, paper: str, step: Step, target: Path) -> Path:
+    def _write_html(self, book: Book, view: SheetView, paper: str, step: Step, target: Path) -> Path:
         """The standalone page: the same HTML, the stylesheet inlined, the fonts inside it."""
-        bare = render(self.edition, "sheet.html", sheet=view, css="")
+        bare = render(self.edition, "sheet.html", sheet=view, css="", book=book)
         css = standalone_css(self.edition, bare, paper=paper, layout=view.spec.layout, step=step)
-        html = render(self.edition, "sheet.html", sheet=view, css=Markup(css))  # our CSS, settings only
+        html = render(self.edition, "sheet.html", sheet=view, css=Markup(css), book=book)  # our CSS, settings only
         with atomic_path(target) as temporary:
             temporary.write_text(html, encoding="utf-8")
         return target
