@@ -36,6 +36,8 @@ class PrintSettings:
     bleed: str = "0mm"
     marks: bool = False  # crop marks
     pdf: str = ""  # "", "pdf/a-2b" (archive) or "pdf/x-4" (press)
+    output_profile: str = ""  # pdf/x-4: a CMYK output profile (.icc), relative to book.toml; default FOGRA39L
+    output_condition: str = ""  # its printing condition's registered name, e.g. "FOGRA51"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,9 +196,23 @@ def _validate_print(settings: PrintSettings, text: str, path: Path) -> None:
     _choice(settings.layout, print_layouts(), "layout", text, path)
     _choice(settings.folio, FOLIOS, "folio", text, path)
     _choice(settings.pdf, PDF_VARIANTS, "pdf", text, path)
+    if settings.output_profile:
+        _validate_profile(settings.output_profile, text, path)
     if not _LENGTH.match(settings.bleed) and settings.bleed != "0":
         raise error("config-value", f'`[print] bleed` must be a length such as "3mm" or "0.125in", '
                     f'not "{settings.bleed}"', path, key_line(text, "print", "bleed"))
+
+
+def _validate_profile(name: str, text: str, path: Path) -> None:
+    from press.preflight import is_cmyk_output_profile
+
+    profile = path.parent / name
+    line = key_line(text, "print", "output_profile")
+    if not profile.is_file():
+        raise error("config-value", f'`[print] output_profile`: no file "{name}" beside book.toml', path, line)
+    if not is_cmyk_output_profile(profile.read_bytes()[:128]):
+        raise error("config-value", f'`[print] output_profile`: "{name}" is not a CMYK output (printer) '
+                    "ICC profile", path, line)
 
 
 def _validate_booklet(settings: BookletSettings, text: str, path: Path) -> None:

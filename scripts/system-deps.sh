@@ -16,6 +16,9 @@ want_lib 'libpangoft2-1.0.so.0' libpangoft2-1.0-0
 want_lib 'libharfbuzz-subset.so.0' libharfbuzz-subset0
 want_lib 'libfontconfig.so.1' libfontconfig1
 python3 -c 'import ensurepip, venv' 2>/dev/null || need="$need python3-venv"
+# pdf/x-4's CMYK output profile, made once from FOGRA39L's characterisation data (press/preflight.py).
+want_cmd colprof argyll
+[ -f /usr/share/color/icc/FOGRA39L.ti3 ] || need="$need icc-profiles-free"
 if [ "${1:-build}" = test ]; then
   want_cmd java default-jre-headless
   want_cmd pdffonts poppler-utils

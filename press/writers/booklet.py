@@ -16,7 +16,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from press import impose
+from press import impose, preflight
 from press.config import PAGE_SIZES
 from press.diagnostics import Reporter
 from press.impose import Binding, Geometry, Placement, SheetSide
@@ -71,6 +71,7 @@ def draw_booklet(source: Path, target: Path, sheet: tuple[float, float], bind: B
         for key in _INFO_KEYS:
             if key in book.docinfo:
                 out.docinfo[key] = book.docinfo[key]
+        preflight.copy_conformance(book, out)  # [print] pdf: the book's PDF/X or PDF/A identity
         out.save(target, deterministic_id=True, min_version=book.pdf_version)
     return bool(lines)
 

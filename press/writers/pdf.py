@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from press import preflight
 from press.diagnostics import BuildError, Diagnostic, Reporter
 from press.fonts import check_coverage
 from press.model import Book, Chapter
@@ -67,6 +68,7 @@ class BookPdfWriter:
         from press.writers.pdf_build import build_pdf
 
         check_coverage(book)
+        preflight.output_condition(book.settings)  # its profile made once, before the workers need it
         target = out_dir / self.output
         build_pdf(book, target)
         _WRITTEN[id(book)] = target
@@ -100,8 +102,10 @@ def written(book: Book) -> Path | None:
 
 def book_stylesheet(book: Book, layout: PrintLayout, *, folios: bool = True) -> Any:
     settings = book.settings.print
+    condition = preflight.output_condition(book.settings)  # pdf/x-4: its CMYK profile, K-only colour
     return stylesheet(layout.edition, "book.css", trim=book.settings.trim_css, bleed=settings.bleed,
-                      marks=settings.marks, folio_style=FOLIO_STYLES[settings.folio][0], folios=folios)
+                      folio_style=FOLIO_STYLES[settings.folio][0], folios=folios,
+                      cmyk_profile=condition.profile.as_uri() if condition else "")
 
 
 class Parts:
@@ -114,7 +118,8 @@ class Parts:
         self.book, self.layout = book, layout
         self.folio_text = FOLIO_STYLES[book.settings.print.folio][1]
         self.css = [book_stylesheet(book, layout, folios=folios)]
-        self.blank_document = self.document(render(layout.edition, "blank.html", book=book))
+        self.blank_document = self.document(render(layout.edition, "blank.html", book=book,
+                                                   created=pdf_finish.created()))
         self.blank_page = self.blank_document.pages[0]
         self.first_document: Any = None
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from press import preflight
 from press.buildcache import BuildCache, digest, environment
 from press.inprocess import InProcess
 from press.model import Book
@@ -128,6 +129,7 @@ def build_pdf(book: Book, target: Path, jobs: int | None = None) -> Summary:
                              places[i].blank_before) for i, piece in enumerate(built.chapters)]
     with atomic_path(target) as temporary:
         pages = join(front, built.blank, join_pieces, temporary)
+        preflight.finish_for_press(temporary, book.settings)  # crop marks, the output intent's names
         check_embedded_fonts(temporary, target)
     summary = Summary(pages, time.monotonic() - started, len(join_pieces), built.cached, built.laid)
     note(str(summary))
