@@ -20,6 +20,8 @@ EPILOG = """examples:
   python build.py sheet week-12            the study sheet source/sheets/week-12.toml
   python build.py model                    print the document model as JSON
 
+  python build.py --strict                 stop at the first warning, as an error (also -W)
+
 exit status: 0 built; 1 an error in the sources (reported as path:line: error [code] message); 2 bad command line"""
 
 
@@ -31,6 +33,8 @@ def _folders(defaults: bool) -> argparse.ArgumentParser:
                          metavar="DIR", help="folder with book.toml and the chapter files (default: source)")
     folders.add_argument("--out", type=Path, default=Path("output") if defaults else argparse.SUPPRESS,
                          metavar="DIR", help="folder the outputs are written to (default: output)")
+    folders.add_argument("-W", "--strict", action="store_true", default=False if defaults else argparse.SUPPRESS,
+                         help="turn every warning into an error (exit status 1): an unfinished book stops")
     return folders
 
 
@@ -52,7 +56,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    reporter = Reporter()
+    reporter = Reporter(strict=args.strict)
     try:
         return run(args, reporter)
     except BuildError as failure:

@@ -67,6 +67,11 @@ class HebrewSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class NotesSettings:
+    missing: str = "mark"  # a note called without text: "mark" prints a placeholder note, "omit" nothing
+
+
+@dataclass(frozen=True, slots=True)
 class HyphenationSettings:
     never: tuple[str, ...] = ()  # words (and names of several words) never hyphenated nor split
 
@@ -90,6 +95,7 @@ class Settings:
     booklet: BookletSettings = field(default_factory=BookletSettings)
     hebrew: HebrewSettings = field(default_factory=HebrewSettings)
     hyphenation: HyphenationSettings = field(default_factory=HyphenationSettings)
+    notes: NotesSettings = field(default_factory=NotesSettings)
     path: Path | None = None
 
     @property
@@ -102,7 +108,8 @@ class Settings:
 
 
 _TABLES = {"print": PrintSettings, "sheet": SheetSettings, "epub": EpubSettings, "booklet": BookletSettings,
-           "hebrew": HebrewSettings, "hyphenation": HyphenationSettings}
+           "hebrew": HebrewSettings, "hyphenation": HyphenationSettings,
+           "notes": NotesSettings}
 
 
 def load(path: Path) -> Settings:
@@ -172,6 +179,9 @@ def _validate(settings: Settings, text: str, path: Path) -> None:
         raise error("config-value", f'`[sheet] paper` must be "letter" or "a4", not "{settings.sheet.paper}"',
                     path, key_line(text, "sheet", "paper"))
     _validate_epub(settings, text, path)
+    if settings.notes.missing not in ("mark", "omit"):
+        raise error("config-value", f'`[notes] missing` must be "mark" or "omit", not "{settings.notes.missing}"',
+                    path, key_line(text, "notes", "missing"))
     if len(settings.hebrew.quotes) != 2:
         raise error("config-value", f'`[hebrew] quotes` must be two characters, opening and closing, '
                     f'such as "„”" or "”“", not "{settings.hebrew.quotes}"', path, key_line(text, "hebrew", "quotes"))

@@ -63,6 +63,7 @@ def environment(edition: Edition) -> Environment:
     env.filters["paragraph_of"] = lambda lang, block: block.paragraph(lang)
     env.filters["printed"] = printed
     env.filters["typeset"] = typeset_runs
+    env.globals["missing_note"] = missing_note
     return env
 
 
@@ -80,6 +81,19 @@ def printed(text: str) -> str:
 def typeset_runs(runs: tuple[Inline, ...] | None, lang: str) -> tuple[Inline, ...] | None:
     """A paragraph's runs as printed: its quotation marks and kept words (press/typography.py)."""
     return None if runs is None else typeset(runs, lang, typesetting_rules(_SETTINGS.get()))
+
+
+# What a note called without text prints ([notes] missing = "mark"), in the book's language.
+MISSING_NOTE = {"en": "The text of note {id} is missing.", "he": "נוסח הערה {id} חסר."}
+
+
+def missing_note(note_id: str) -> tuple[str, str]:
+    """(language, placeholder text) for a note without text, or ("", "") with [notes] missing = "omit"."""
+    settings = _SETTINGS.get()
+    if settings is not None and settings.notes.missing == "omit":
+        return "", ""
+    lang = getattr(settings, "primary", "en")
+    return lang, MISSING_NOTE[lang].format(id=note_id)
 
 
 def typesetting_rules(settings: Any) -> Rules:
