@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 FONT_STAMP := .cache/fonts/.stamp
+ICC_PROFILE := .cache/icc/FOGRA39L.icc
 
 .PHONY: all build setup test lint bench clean
 
@@ -11,9 +12,9 @@ all: build
 build: setup
 	$(PY) build.py
 
-setup: $(VENV)/.runtime $(FONT_STAMP)
+setup: $(VENV)/.runtime $(FONT_STAMP) $(ICC_PROFILE)
 
-test: $(VENV)/.dev $(FONT_STAMP)
+test: $(VENV)/.dev $(FONT_STAMP) $(ICC_PROFILE)
 	@scripts/system-deps.sh test
 	$(PY) -m ruff check press tests bench build.py
 	$(PY) -m pytest
@@ -35,6 +36,10 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 $(FONT_STAMP): $(VENV)/.runtime press/engine/fonts.py
 	$(PY) -c "from press.engine.fonts import ensure_static_fonts; ensure_static_fonts()"
 	touch $@
+
+# pdf/x-4's output profile (FOGRA39L), made once with ArgyllCMS (press/engine/preflight.py).
+$(ICC_PROFILE): $(VENV)/.runtime press/engine/preflight.py
+	$(PY) -c "from press.engine.preflight import ensure_fogra39; ensure_fogra39()"
 
 clean:
 	rm -rf output .cache .pytest_cache

@@ -21,6 +21,8 @@ EPILOG = """examples:
   python build.py model                    print the document model as JSON
   python build.py serve --port 8000        a live preview at http://127.0.0.1:8000/
 
+  python build.py --strict                 stop at the first warning, as an error (also -W)
+
 exit status: 0 built; 1 an error in the sources (reported as path:line: error [code] message); 2 bad command line"""
 
 
@@ -32,6 +34,8 @@ def _folders(defaults: bool) -> argparse.ArgumentParser:
                          metavar="DIR", help="folder with book.toml and the chapter files (default: source)")
     folders.add_argument("--out", type=Path, default=Path("output") if defaults else argparse.SUPPRESS,
                          metavar="DIR", help="folder the outputs are written to (default: output)")
+    folders.add_argument("-W", "--strict", action="store_true", default=False if defaults else argparse.SUPPRESS,
+                         help="turn every warning into an error (exit status 1): an unfinished book stops")
     return folders
 
 
@@ -63,7 +67,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    reporter = Reporter()
+    reporter = Reporter(strict=args.strict)
     try:
         return run(args, reporter)
     except BuildError as failure:

@@ -38,6 +38,8 @@ class PrintSettings:
     bleed: str = "0mm"
     marks: bool = False  # crop marks
     pdf: str = ""  # "", "pdf/a-2b" (archive) or "pdf/x-4" (press)
+    output_profile: str = ""  # pdf/x-4: a CMYK output profile (.icc), relative to book.toml; default FOGRA39L
+    output_condition: str = ""  # its printing condition's registered name, e.g. "FOGRA51"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,18 @@ class EpubSettings:
 @dataclass(frozen=True, slots=True)
 class HebrewSettings:
     points: str = "all"  # "all", "vowels" (no cantillation) or "none": what the editions print
-    geresh: bool = False  # print ASCII ' and " in Hebrew abbreviations as geresh and gershayim
+    geresh: bool = True  # print ASCII ' and " in Hebrew abbreviations as geresh and gershayim
+    quotes: str = "„”"  # the Hebrew quotation marks, opening then closing (press/typography.py)
+
+
+@dataclass(frozen=True, slots=True)
+class NotesSettings:
+    missing: str = "mark"  # a note called without text: "mark" prints a placeholder note, "omit" nothing
+
+
+@dataclass(frozen=True, slots=True)
+class HyphenationSettings:
+    never: tuple[str, ...] = ()  # words (and names of several words) never hyphenated nor split
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +110,8 @@ class Settings:
     sefaria: SefariaSettings = field(default_factory=SefariaSettings)
     # Not part of any output, so not of the build cache's keys (they hold the settings' repr).
     cache: CacheSettings = field(default_factory=CacheSettings, repr=False, compare=False)
+    hyphenation: HyphenationSettings = field(default_factory=HyphenationSettings)
+    notes: NotesSettings = field(default_factory=NotesSettings)
     path: Path | None = None
 
     @property
@@ -109,7 +124,8 @@ class Settings:
 
 
 _TABLES = {"print": PrintSettings, "sheet": SheetSettings, "epub": EpubSettings, "booklet": BookletSettings,
-           "hebrew": HebrewSettings, "sefaria": SefariaSettings, "cache": CacheSettings}
+           "hebrew": HebrewSettings, "sefaria": SefariaSettings, "cache": CacheSettings,
+           "hyphenation": HyphenationSettings, "notes": NotesSettings}
 
 
 def load(path: Path) -> Settings:
@@ -153,10 +169,12 @@ def _scalar_keys(cls: type) -> set[str]:
     return {f.name for f in fields(cls) if not (cls is Settings and f.name in _TABLES) and f.name != "path"}
 
 
-_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number"}
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number", tuple: "a list of strings"}
 
 
 def _checked(value: Any, expected: type, table: str | None, key: str, text: str, path: Path) -> Any:
+    if expected is tuple and isinstance(value, list) and all(isinstance(item, str) for item in value):
+        value = tuple(value)
     # bool is an int in Python: compare exact types so `fit = true` is not a page count.
     if type(value) is not expected:
         name = f"[{table}] {key}" if table else key
@@ -180,6 +198,12 @@ def _validate(settings: Settings, text: str, path: Path) -> None:
     if settings.cache.limit and not _SIZE.match(settings.cache.limit):
         raise error("config-value", f'`[cache] limit` must be a size such as "500M" or "2G", '
                     f'not "{settings.cache.limit}"', path, key_line(text, "cache", "limit"))
+    if settings.notes.missing not in ("mark", "omit"):
+        raise error("config-value", f'`[notes] missing` must be "mark" or "omit", not "{settings.notes.missing}"',
+                    path, key_line(text, "notes", "missing"))
+    if len(settings.hebrew.quotes) != 2:
+        raise error("config-value", f'`[hebrew] quotes` must be two characters, opening and closing, '
+                    f'such as "„”" or "”“", not "{settings.hebrew.quotes}"', path, key_line(text, "hebrew", "quotes"))
     if settings.hebrew.points not in POINT_MODES:
         names = ", ".join(f'"{mode}"' for mode in POINT_MODES)
         raise error("config-value", f'`[hebrew] points` must be one of {names}, not "{settings.hebrew.points}"',
@@ -202,9 +226,26 @@ def _validate_print(settings: PrintSettings, text: str, path: Path) -> None:
     _choice(settings.folio, FOLIOS, "folio", text, path)
     _choice(settings.english_folio, ("", *FOLIOS), "english_folio", text, path)
     _choice(settings.pdf, PDF_VARIANTS, "pdf", text, path)
+    if settings.output_profile:
+        _validate_profile(settings.output_profile, text, path)
     if not _LENGTH.match(settings.bleed) and settings.bleed != "0":
         raise error("config-value", f'`[print] bleed` must be a length such as "3mm" or "0.125in", '
                     f'not "{settings.bleed}"', path, key_line(text, "print", "bleed"))
+
+
+def is_cmyk_output_profile(data: bytes) -> bool:
+    """A 4-channel profile for a printer (ICC header: device class `prtr`, colour space `CMYK`)."""
+    return len(data) >= 128 and data[36:40] == b"acsp" and data[12:16] == b"prtr" and data[16:20] == b"CMYK"
+
+
+def _validate_profile(name: str, text: str, path: Path) -> None:
+    profile = path.parent / name
+    line = key_line(text, "print", "output_profile")
+    if not profile.is_file():
+        raise error("config-value", f'`[print] output_profile`: no file "{name}" beside book.toml', path, line)
+    if not is_cmyk_output_profile(profile.read_bytes()[:128]):
+        raise error("config-value", f'`[print] output_profile`: "{name}" is not a CMYK output (printer) '
+                    "ICC profile", path, line)
 
 
 def _validate_booklet(settings: BookletSettings, text: str, path: Path) -> None:

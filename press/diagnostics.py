@@ -48,12 +48,15 @@ def error(code: str, message: str, path: Path | None = None, line: int | None = 
 class Reporter:
     """Collects warnings and prints them as they come, in `path:line:` form."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, strict: bool = False) -> None:
         self.stream = stream
+        self.strict = strict  # `build.py --strict`: a warning is an error, and the build stops
         self.warnings: list[Diagnostic] = []
 
     def warn(self, code: str, message: str, path: Path | None = None, line: int | None = None,
              pointer: str | None = None) -> None:
+        if self.strict:
+            raise BuildError(Diagnostic(code, "error", message, path, line, pointer))
         diagnostic = Diagnostic(code, "warning", message, path, line, pointer)
         self.warnings.append(diagnostic)
         print(diagnostic, file=self.stream or sys.stderr)

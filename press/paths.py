@@ -1,4 +1,4 @@
-"""Where the project's own files live: templates and the font cache."""
+"""Where the project's own files live: templates, the font cache and the colour profiles."""
 
 from __future__ import annotations
 
@@ -7,6 +7,11 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT / "templates"
+
+
+def profile_cache() -> Path:
+    """Colour profiles the PDFs embed (press/engine/preflight.py): made or copied there once."""
+    return PROJECT / ".cache" / "icc"
 
 
 def font_cache() -> Path:

@@ -21,6 +21,9 @@ want_lib 'libfontconfig.so.1' libfontconfig1
 # Keter YG, the Hebrew face that draws cantillation (press/engine/fonts.py CANTILLATION_FACES).
 want_file /usr/share/fonts/truetype/culmus/KeterYG-Medium.ttf culmus
 python3 -c 'import ensurepip, venv' 2>/dev/null || need="$need python3-venv"
+# pdf/x-4's CMYK output profile, made once from FOGRA39L's characterisation data (press/preflight.py).
+want_cmd colprof argyll
+[ -f /usr/share/color/icc/FOGRA39L.ti3 ] || need="$need icc-profiles-free"
 if [ "${1:-build}" = test ]; then
   want_cmd java default-jre-headless
   want_cmd pdffonts poppler-utils

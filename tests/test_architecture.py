@@ -21,7 +21,7 @@ PACKAGE = PROJECT / "press"
 # The sheet edition reads its own input: sheet files (TOML) and Sefaria source sheets (JSON).
 SHEET_READERS = ("press.readers.sheetfile", "press.readers.sefaria_sheet")
 FOUNDATION = ("press.model", "press.diagnostics", "press.config", "press.paths", "press.textfile", "press.tomlpos",
-              "press.hebrew", "press.bidi", "press.passage", "press.serialize")
+              "press.hebrew", "press.bidi", "press.passage", "press.serialize", "press.typography")
 
 
 def modules() -> dict[str, Path]:

@@ -336,14 +336,15 @@ def test_the_sample_has_linked_notes_in_both_chapters(sample_epub: Epub) -> None
         assert refs and asides
 
 
-def test_a_note_without_text_prints_its_number_only(edge_epub: Epub, seed_epub: Epub) -> None:
+def test_a_note_without_text_links_to_a_placeholder(edge_epub: Epub, seed_epub: Epub) -> None:
+    """Issue 12: [notes] missing = "mark" (the default) gives it a placeholder note saying so."""
     root = next(iter(edge_epub.chapters.values()))
     refs, asides = _notes(root)
-    assert [r.text for r in refs] == ["a", "a"] and list(asides) == ["chapter-1-note-a"]
-    assert root.xpath("//x:sup[@class='call']/text()", namespaces=NS) == ["b"]
+    assert [r.text for r in refs] == ["a", "a", "b"] and list(asides) == ["chapter-1-note-a", "chapter-1-note-b"]
+    assert "The text of note b is missing." in "".join(asides["chapter-1-note-b"].itertext())
     assert "<b>" in "".join(asides["chapter-1-note-a"].itertext())  # source text is escaped, never markup
     seed = next(iter(seed_epub.chapters.values()))
-    assert not _notes(seed)[0] and len(seed.xpath("//x:sup[@class='call']", namespaces=NS)) == 9
+    assert len(_notes(seed)[0]) == 9 and not seed.xpath("//x:sup[@class='call']", namespaces=NS)
 
 
 # Navigation ----------------------------------------------------------------

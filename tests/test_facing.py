@@ -21,8 +21,11 @@ import pytest
 from conftest import PROJECT, build
 from sheettools import HEBREW, LATIN, Char, pdf_chars
 
+# The seed chapter calls nine notes whose text the corpus lacks. With `[notes] missing = "mark"` (the
+# default) their placeholders push the seed to 7 body pages with a near-empty last spread: an open
+# defect of the planner (issue 13's note). These tests measure the layout of the text itself.
 BOOK_TOML = ('title = "A Test Book"\ntitle_he = "סֵפֶר נִסָּיוֹן"\nauthor = "Tester"\nprimary = "{primary}"\n'
-             '[print]\nlayout = "facing"\n')
+             '[notes]\nmissing = "omit"\n[print]\nlayout = "facing"\n')
 FRONT_PAGES = 4  # title, colophon, contents, the blank before the body
 LINE = 10.5 * 1.35  # pt: a line of body text (book.css)
 FOOT = 0.7 * 72  # pt: the page area's bottom margin (book.css)
@@ -228,7 +231,7 @@ def test_english_folio_must_be_a_folio_style(tmp_path: Path) -> None:
     (source / "book.toml").write_text(BOOK_TOML.format(primary="en") + 'english_folio = "roman"\n', encoding="utf-8")
     result = build("pdf", "--source", str(source), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
-    assert (f'{source / "book.toml"}:7: error [config-value] `[print] english_folio` must be one of "arabic", '
+    assert (f'{source / "book.toml"}:9: error [config-value] `[print] english_folio` must be one of "arabic", '
             '"hebrew", not "roman"') in result.stderr
     assert "Traceback" not in result.stderr
 

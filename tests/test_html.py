@@ -63,9 +63,12 @@ def test_sample_notes_are_all_present() -> None:
     assert len(tree.xpath('//span[@class="footnote"]')) == 4
 
 
-def test_seed_calls_without_note_text_still_print_their_number(seed_source: Path) -> None:
+def test_seed_calls_without_note_text_print_a_placeholder_note(seed_source: Path) -> None:
+    """Issue 12: [notes] missing = "mark" (the default): the call and a note saying its text is missing."""
     tree = book_tree(seed_source)
-    assert [c.text for c in tree.xpath('//span[@class="call"]')] == [str(n) for n in range(1, 10)]
+    notes = tree.xpath('//span[@class="footnote missing-note"]')
+    assert [n.get("data-call") for n in notes] == [str(n) for n in range(1, 10)]
+    assert notes[2].text == "The text of note 3 is missing."
 
 
 def test_source_markup_is_escaped_never_passed_through(tmp_path: Path) -> None:
@@ -73,4 +76,5 @@ def test_source_markup_is_escaped_never_passed_through(tmp_path: Path) -> None:
     tree = book_tree(tmp_path)
     markup = "self::img or self::link or self::style or self::iframe or self::script or self::object"
     assert not tree.xpath(f"//body//*[{markup}]")
-    assert '<img src="file:///etc/passwd">' in tree.text_content()
+    # printed with typographic quotes (press/typography.py), but as text, never as markup
+    assert '<img src=“file:///etc/passwd”>' in tree.text_content()

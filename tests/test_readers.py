@@ -81,7 +81,7 @@ def test_missing_note_text_is_a_warning_with_the_calling_line(tmp_path: Path) ->
     chapter = plaintext.read(path, 1, reporter)
     assert [str(w) for w in reporter.warnings] == [
         f"{path}:3: warning [note-missing] note 1 is called here but its text is missing; "
-        "the marker is printed without a note"]
+        "the editions mark it as missing ([notes] missing)"]
     assert chapter.notes[0].runs is None
 
 

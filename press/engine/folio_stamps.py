@@ -16,7 +16,7 @@ drawn: one `TJ` of one code per character in each sample, no kerning,
 codes that agree with the figures page, figures of one width, labels as
 book.css prints them. When any check fails (a proportional or Hebrew
 folio, a layout that draws folios differently) the build falls back to
-laying each page's folio out (pdf_worker.lay_out_furniture).
+laying each page's folio out (press.editions.book.worker.lay_out_furniture).
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def _widths(array: Any) -> dict[int, float]:
 def stamp(samples: Samples, chapters: tuple[tuple[int, tuple[str, ...]], ...], label: Any
           ) -> tuple[bytes, list[tuple[int, list[str]]]]:
     """The folio pages of a run of chapters, each given as (first folio, its pages' @page names),
-    stamped from `samples`: the same result as pdf_worker.lay_out_furniture, without fillers."""
+    stamped from `samples`: the same result as the book worker's lay_out_furniture, without fillers."""
     import pikepdf
 
     by_class = {(page.name, page.folio % 2, len(str(page.folio))): page for page in samples.pages}

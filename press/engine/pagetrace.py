@@ -33,6 +33,9 @@ from press.model import Chapter, plain_text
 # words: spaces (collapsed), format characters (soft hyphens, joiners) and
 # combining marks (Hebrew points, whose order a font fix may change).
 _IGNORED = ("Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me")
+# Quotation marks, apostrophes, geresh and gershayim: the editions print the source's ASCII
+# quotes as typographic ones (press/typography.py).
+_QUOTES = frozenset("\"'“”‘’„‚\u05f3\u05f4")
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +183,8 @@ class _SignificantTable(dict):
     def __missing__(self, code_point: int) -> str:
         char = chr(code_point)
         lower = char.lower()
-        kept = "\0" if unicodedata.category(char) in _IGNORED else lower if len(lower) == 1 else char
+        ignored = unicodedata.category(char) in _IGNORED or char in _QUOTES
+        kept = "\0" if ignored else lower if len(lower) == 1 else char
         self[code_point] = kept
         return kept
 

@@ -21,7 +21,7 @@ from press.engine import footnote_index, pdftext
 from press.engine.fetcher import ProjectFetcher
 from press.engine.fonts import EMBEDDED_NAMES, FACES, ensure_static_fonts
 from press.engine.render import Edition, render
-from press.paths import TEMPLATES, font_cache
+from press.paths import TEMPLATES, font_cache, profile_cache
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +32,7 @@ def font_configuration():
 
 
 def fetcher() -> ProjectFetcher:
-    return ProjectFetcher((TEMPLATES, font_cache()))
+    return ProjectFetcher((TEMPLATES, font_cache(), profile_cache()))
 
 
 def stylesheet(edition: Edition, template: str | None = None, **context: object):
@@ -42,7 +42,11 @@ def stylesheet(edition: Edition, template: str | None = None, **context: object)
     ensure_static_fonts()
     name = template or f"{edition}.css"
     css = render(edition, name, faces=FACES, font_url=lambda face: face.path.as_uri(), **context)
-    return CSS(string=css, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher(), font_config=font_configuration())
+    profiles: dict[str, Any] = {}  # its @color-profile rules (pdf/x-4), for lay_out to hand to WeasyPrint
+    sheet = CSS(string=css, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher(),
+                font_config=font_configuration(), color_profiles=profiles)
+    sheet.press_color_profiles = profiles
+    return sheet
 
 
 def lay_out(html: str, edition: Edition, stylesheets: list):
@@ -52,7 +56,9 @@ def lay_out(html: str, edition: Edition, stylesheets: list):
     footnote_index.install()  # footnotes found by a set, not a list scan per line
     with _weasyprint_errors():
         document = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher())
-        return document.render(stylesheets=stylesheets, font_config=font_configuration())
+        profiles = {k: v for sheet in stylesheets for k, v in getattr(sheet, "press_color_profiles", {}).items()}
+        return document.render(stylesheets=stylesheets, font_config=font_configuration(),
+                               color_profiles=profiles or None)
 
 
 def join_and_write(documents: list, target: Path, named: Path, **options: object) -> None:

@@ -14,9 +14,10 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from press.hebrew import hebrew_numeral, with_geresh, with_points
+from press.hebrew import hebrew_numeral, with_points
 from press.model import DIRECTION, Emphasis, Inline, NoteRef, PageBreak, Span, Text
 from press.paths import TEMPLATES
+from press.typography import Keep, Rules, typeset
 
 
 def run_kind(run: Inline) -> str:
@@ -31,6 +32,8 @@ def run_kind(run: Inline) -> str:
         return "strong" if run.strong else "em"
     if isinstance(run, PageBreak):
         return "pagebreak"
+    if isinstance(run, Keep):
+        return "keep" if run.whole else "unhyphenated"
     raise TypeError(f"not an inline run: {run!r}")
 
 
@@ -59,27 +62,51 @@ def environment(edition: Edition) -> Environment:
     env.filters["hebrew_numeral"] = hebrew_numeral
     env.filters["paragraph_of"] = lambda lang, block: block.paragraph(lang)
     env.filters["printed"] = printed
+    env.filters["typeset"] = typeset_runs
+    env.globals["missing_note"] = missing_note
     return env
 
 
-# The book's [hebrew] settings while one of its templates renders: macros are
-# imported without context, so the `printed` filter cannot see the book.
-_HEBREW: ContextVar[Any] = ContextVar("press_hebrew_settings", default=None)
+# The book's settings while one of its templates renders: macros are imported
+# without context, so the `printed` and `typeset` filters cannot see the book.
+_SETTINGS: ContextVar[Any] = ContextVar("press_book_settings", default=None)
 
 
 def printed(text: str) -> str:
-    """Source text as the edition prints it: its [hebrew] points and geresh (the model is untouched)."""
-    settings = _HEBREW.get()
+    """Source text as the edition prints it: its [hebrew] points (the model is untouched)."""
+    hebrew = getattr(_SETTINGS.get(), "hebrew", None)
+    return text if hebrew is None else with_points(text, hebrew.points)
+
+
+def typeset_runs(runs: tuple[Inline, ...] | None, lang: str) -> tuple[Inline, ...] | None:
+    """A paragraph's runs as printed: its quotation marks and kept words (press/typography.py)."""
+    return None if runs is None else typeset(runs, lang, typesetting_rules(_SETTINGS.get()))
+
+
+# What a note called without text prints ([notes] missing = "mark"), in the book's language.
+MISSING_NOTE = {"en": "The text of note {id} is missing.", "he": "נוסח הערה {id} חסר."}
+
+
+def missing_note(note_id: str) -> tuple[str, str]:
+    """(language, placeholder text) for a note without text, or ("", "") with [notes] missing = "omit"."""
+    settings = _SETTINGS.get()
+    if settings is not None and settings.notes.missing == "omit":
+        return "", ""
+    lang = getattr(settings, "primary", "en")
+    return lang, MISSING_NOTE[lang].format(id=note_id)
+
+
+def typesetting_rules(settings: Any) -> Rules:
+    """The book's [hebrew] quotes and geresh and its [hyphenation] words (defaults without a book)."""
     if settings is None:
-        return text
-    text = with_points(text, settings.points)
-    return with_geresh(text) if settings.geresh else text
+        return Rules()
+    return Rules(hebrew_quotes=settings.hebrew.quotes, geresh=settings.hebrew.geresh,
+                 never_hyphenated=settings.hyphenation.never)
 
 
 def render(edition: Edition, template: str, **context: Any) -> str:
-    settings = getattr(context.get("book"), "settings", None)
-    token = _HEBREW.set(getattr(settings, "hebrew", None))
+    token = _SETTINGS.set(getattr(context.get("book"), "settings", None))
     try:
         return environment(edition).get_template(template).render(**context)
     finally:
-        _HEBREW.reset(token)
+        _SETTINGS.reset(token)

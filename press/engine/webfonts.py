@@ -64,7 +64,7 @@ def used_characters(documents: Iterable[str]) -> str:
 # What the templates add to the model's text, as far as known: ASCII, line breaks, the middle dot
 # between a title's two languages, and the Hebrew letters and geresh of Hebrew page numbers.
 _TEMPLATE_CHARACTERS = "".join(map(chr, range(0x20, 0x7F))) + "\n\u00b7" + "".join(
-    map(chr, range(0x05D0, 0x05EB))) + "\u05f3\u05f4"
+    map(chr, range(0x05D0, 0x05EB))) + "\u05f3\u05f4" + "“”‘’„‚\u00a0\u2060"  # press/typography.py prints these
 
 
 class Subsetting:

@@ -37,6 +37,6 @@ def collect(blocks: tuple[Block, ...], texts: dict[str, NoteText], path: Path,
 def _note(note_id: str, text: NoteText | None, call: SourceSpan, reporter: Reporter) -> Note:
     if text is None:
         reporter.warn("note-missing", f"note {note_id} is called here but its text is missing; "
-                      "the marker is printed without a note", call.path, call.line)
+                      "the editions mark it as missing ([notes] missing)", call.path, call.line)
         return Note(note_id, "en", None, call)
     return Note(note_id, text.lang, text.runs, SourceSpan(call.path, text.line))

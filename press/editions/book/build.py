@@ -34,7 +34,7 @@ from typing import Any
 from press.editions.base import atomic_path
 from press.editions.book import worker
 from press.editions.book.worker import ChapterPiece
-from press.engine import finish, folio_stamps
+from press.engine import finish, folio_stamps, preflight
 from press.engine.buildcache import BuildCache, digest, environment
 from press.engine.join import JoinPiece, join
 from press.engine.pool import WorkerPool, completed
@@ -128,6 +128,7 @@ def build_pdf(book: Book, target: Path, jobs: int | None = None) -> Summary:
                              places[i].blank_before) for i, piece in enumerate(built.chapters)]
     with atomic_path(target) as temporary:
         pages = join(front, built.blank, join_pieces, temporary)
+        preflight.finish_for_press(temporary, book.settings)  # crop marks, the output intent's names
         check_embedded_fonts(temporary, target)
     summary = Summary(pages, time.monotonic() - started, len(join_pieces), built.cached, built.laid)
     note(str(summary))

@@ -19,7 +19,7 @@ from typing import Any
 from press.diagnostics import BuildError, Diagnostic
 from press.editions.book import layouts, spreads
 from press.editions.book.layouts import FOLIO_STYLES, PrintLayout
-from press.engine import finish
+from press.engine import finish, preflight
 from press.engine.fonts import FACES, Face, css_stack, stacks_for
 from press.engine.pdf import lay_out, stylesheet
 from press.engine.render import render
@@ -51,8 +51,12 @@ def _stylesheet_context(book: Book, *, folios: bool = True) -> dict[str, object]
 
 
 def book_stylesheet(book: Book, layout: PrintLayout, *, folios: bool = True) -> Any:
-    """book.css for WeasyPrint, its fonts from the font cache."""
-    return stylesheet(layout.edition, "book.css", **_stylesheet_context(book, folios=folios))
+    """book.css for WeasyPrint, its fonts from the font cache. book.pdf draws its own crop marks, outside
+    the bleed (press/engine/preflight.py); under pdf/x-4 the colours are K-only in the output profile."""
+    condition = preflight.output_condition(book.settings)
+    context = {**_stylesheet_context(book, folios=folios), "marks": False,
+               "cmyk_profile": condition.profile.as_uri() if condition else ""}
+    return stylesheet(layout.edition, "book.css", **context)
 
 
 def single_stylesheet(book: Book, font_url: Callable[[Face], str]) -> str:
@@ -93,7 +97,8 @@ class Parts:
         self.book, self.layout = book, layout
         self.folio_text = FOLIO_STYLES[book.settings.print.folio][1]
         self.css = [book_stylesheet(book, layout, folios=folios)]
-        self.blank_document = self.document(render(layout.edition, "blank.html", book=book))
+        self.blank_document = self.document(render(layout.edition, "blank.html", book=book,
+                                                   created=finish.created()))
         self.blank_page = self.blank_document.pages[0]
         self.first_document: Any = None
 

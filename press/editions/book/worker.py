@@ -103,7 +103,7 @@ def lay_out_furniture(chapters: tuple[tuple[int, tuple[str, ...]], ...]
         names.extend(chapter_names)
         folio_next = first_folio + len(chapter_names)
     html = render(parts.layout.edition, "furniture.html", book=parts.book, names=names,
-                  first_folio=chapters[0][0])
+                  first_folio=chapters[0][0], created=finish.created())
     document = parts.document(html)
     if len(document.pages) != len(names):
         raise RuntimeError(f"furniture: {len(document.pages)} pages laid out for {len(names)}")
@@ -133,7 +133,7 @@ def lay_out_folio_samples(names: tuple[str, ...], digit_counts: tuple[int, ...])
                     return b"", {"pages": [], "figures": []}  # not stampable: the folios are laid out
                 html = render(parts.layout.edition, "furniture.html", book=parts.book, figures=True,
                               names=[names[0], *(name for name, _ in pages)],
-                              first_folio=folio_stamps.first_sample_folio(digits))
+                              first_folio=folio_stamps.first_sample_folio(digits), created=finish.created())
                 document = parts.document(html)
                 laid.append(pikepdf.open(io.BytesIO(_write(document.pages, document))))
                 figures.append(len(joined.pages))

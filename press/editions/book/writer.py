@@ -25,6 +25,7 @@ from pathlib import Path
 from press.checks import check_coverage
 from press.diagnostics import Reporter
 from press.editions.book.parts import LaidOut, lay_out_book
+from press.engine import preflight
 from press.model import Book
 
 # The book's paths of the current process, by book: `build.py` (all) lets
@@ -42,6 +43,7 @@ class BookPdfWriter:
         from press.editions.book.build import build_pdf
 
         check_coverage(book)
+        preflight.output_condition(book.settings)  # its profile made once, before the workers need it
         target = out_dir / self.output
         build_pdf(book, target)
         _WRITTEN[id(book)] = target

@@ -22,6 +22,7 @@ from press.editions import book as book_edition
 from press.editions.base import atomic_path
 from press.editions.booklet import impose
 from press.editions.booklet.impose import Binding, Geometry, Placement, SheetSide
+from press.engine import preflight
 from press.model import Book
 
 _INFO_KEYS = ("/Title", "/Author", "/Subject", "/Keywords", "/Creator", "/Producer", "/CreationDate", "/ModDate")
@@ -71,6 +72,7 @@ def draw_booklet(source: Path, target: Path, sheet: tuple[float, float], bind: B
         for key in _INFO_KEYS:
             if key in book.docinfo:
                 out.docinfo[key] = book.docinfo[key]
+        preflight.copy_conformance(book, out)  # [print] pdf: the book's PDF/X or PDF/A identity
         out.save(target, deterministic_id=True, min_version=book.pdf_version)
     return bool(lines)
 

@@ -146,7 +146,8 @@ def cover_document(book: Book) -> Document:
 
 
 def chapter_document(book: Book, chapter: Chapter, starts: tuple[PageStart, ...], layout: str) -> Document:
-    notes = tuple(note for note in chapter.notes if note.runs is not None)
+    marked_missing = book.settings.notes.missing == "mark"  # type: ignore[attr-defined]
+    notes = tuple(note for note in chapter.notes if note.runs is not None or marked_missing)
     titles = reading_order(book, chapter.title, chapter.title_he)
     marked, head_breaks = mark_chapter(chapter, starts, book.primary)
     calls = {lang: [ref for b in chapter.blocks for p in b.paragraphs if p.lang == lang for ref in note_refs(p.runs)]

@@ -84,7 +84,7 @@ class SheetWriter:
         check_coverage(printed)
         families = css_stack(stacks_for(printed)["he"])
         paper = PAGE_SIZES[(spec.paper or book.settings.sheet.paper).lower()]  # type: ignore[attr-defined]
-        html = render(self.edition, "sheet.html", sheet=view, css="")
+        html = render(self.edition, "sheet.html", sheet=view, css="", book=book)
         fitted = Fitter(lambda step: lay_out(html, self.edition, [_stylesheet(paper, spec.layout, step, families)]),
                         spec.fit).fit()
         _report(spec, fitted, reporter)
@@ -94,16 +94,16 @@ class SheetWriter:
         if not spec.output:
             return [target]
         fonts = (faces_for(printed), families)
-        return [target, self._write_html(view, paper, fitted.step, fonts, folder / f"{spec.output}.html")]
+        return [target, self._write_html(book, view, paper, fitted.step, fonts, folder / f"{spec.output}.html")]
 
-    def _write_html(self, view: SheetView, paper: str, step: Step, fonts: tuple[tuple[Face, ...], str],
+    def _write_html(self, book: Book, view: SheetView, paper: str, step: Step, fonts: tuple[tuple[Face, ...], str],
                     target: Path) -> Path:
         """The standalone page: the same HTML, the stylesheet inlined, the fonts inside it."""
-        bare = render(self.edition, "sheet.html", sheet=view, css="")
+        bare = render(self.edition, "sheet.html", sheet=view, css="", book=book)
         faces, families = fonts
         css = standalone_css(self.edition, bare, faces, paper=paper, layout=view.spec.layout, step=step,
                              hebrew_families=families)
-        html = render(self.edition, "sheet.html", sheet=view, css=Markup(css))  # our CSS, settings only
+        html = render(self.edition, "sheet.html", sheet=view, css=Markup(css), book=book)  # our CSS, settings only
         with atomic_path(target) as temporary:
             temporary.write_text(html, encoding="utf-8")
         return target

@@ -138,6 +138,13 @@ def stream_order(texts: list[str]) -> list[int]:
     return order
 
 
+def copied(text: str) -> str:
+    """poppler's text of the characters press/typography.py prints to keep Hebrew words on one
+    line: no word joiner after a maqaf, a plain space for the no-break space, as in the source.
+    (PDFium's channel keeps the glyphs' own characters: its reading order depends on them.)"""
+    return text.replace("\u2060", "").replace("\u00a0", " ")
+
+
 def visual_text(runs: list[tuple[str, bool]]) -> str:
     """The box's text as poppler wants it: runs in visual order, each
     right-to-left run reversed character by character.
@@ -147,6 +154,7 @@ def visual_text(runs: list[tuple[str, bool]]) -> str:
     word before punctuation, or ends the box, gets an RLM after it
     (logically), so poppler keeps it with its letter.
     """
+    runs = [(copied(text), rtl) for text, rtl in runs]
     return "".join(_reversed(_mark_final_points(text)) if rtl else text for text, rtl in runs)
 
 

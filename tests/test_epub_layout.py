@@ -1,0 +1,88 @@
+"""Issue 12, deliverable 8: the EPUB columns' gutter in both directions, measured in headless Chromium
+at 1200 px, and the Hebrew-led cover centred (measured on the cover image)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import build
+
+WIDTH = 1200
+_MEASURE = """<script><![CDATA[
+var gaps = [];
+document.querySelectorAll('.block.pair').forEach(function (pair) {
+  var boxes = Array.prototype.map.call(pair.querySelectorAll(':scope > p'), function (p) {
+    return p.getBoundingClientRect(); });
+  if (boxes.length == 2) {
+    boxes.sort(function (a, b) { return a.left - b.left; });
+    gaps.push(Math.round(boxes[1].left - boxes[0].right));
+  }
+});
+document.body.setAttribute('data-gaps', gaps.join(' '));
+]]></script>"""
+
+
+@pytest.fixture(scope="module")
+def column_epubs(tmp_path_factory: pytest.TempPathFactory, seed_chapter: Path) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("epub-columns")
+    epubs = {}
+    for primary in ("en", "he"):
+        source = root / f"src-{primary}"
+        source.mkdir()
+        shutil.copy(seed_chapter, source / seed_chapter.name)
+        (source / "book.toml").write_text(f'title = "A Test Book"\ntitle_he = "סֵפֶר נִסָּיוֹן"\nauthor = "Tester"\n'
+                                          f'primary = "{primary}"\n[epub]\nlayout = "columns"\n', encoding="utf-8")
+        out = root / f"out-{primary}"
+        result = build("epub", "--source", str(source), "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        epubs[primary] = out / "book.epub"
+    return epubs
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        pytest.fail("headless Chromium is required (Debian: chromium)")
+    return found
+
+
+@pytest.mark.parametrize("primary", ["en", "he"])
+def test_columns_have_a_gutter_at_1200_px(column_epubs, tmp_path: Path, primary: str) -> None:
+    folder = tmp_path / "epub"
+    with zipfile.ZipFile(column_epubs[primary]) as epub:
+        epub.extractall(folder)
+    chapter = folder / "EPUB" / "text" / "chapter-45.xhtml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
+    dom = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", f"--window-size={WIDTH},900",
+                          "--dump-dom", chapter.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    found = re.search(r'data-gaps="([^"]*)"', dom)
+    assert found and found.group(1), "no pair laid out as two columns at 1200 px"
+    gaps = [int(g) for g in found.group(1).split()]
+    assert len(gaps) >= 10
+    assert min(gaps) >= 12, f"columns {min(gaps)} px apart in the {primary}-led e-book"
+
+
+def test_the_hebrew_led_cover_is_centred(column_epubs) -> None:
+    from PIL import Image
+
+    with zipfile.ZipFile(column_epubs["he"]) as epub:
+        image = Image.open(io.BytesIO(epub.read("EPUB/images/cover.jpg"))).convert("RGB")
+    width, height = image.size
+    pixels = image.load()
+
+    def gold(x: int, y: int) -> bool:
+        r, g, b = pixels[x, y]
+        return r > 150 and g > 120 and b < 120 and r - b > 70  # the frame's and the rule's #c9a94f
+
+    inner = range(int(width * 0.1), int(width * 0.9))  # inside the frame
+    rows = [y for y in range(int(height * 0.1), int(height * 0.9)) if sum(gold(x, y) for x in inner) > width // 20]
+    assert rows, "no rule found on the cover"
+    xs = [x for x in inner if gold(x, rows[len(rows) // 2])]
+    middle = (min(xs) + max(xs)) / 2
+    assert abs(middle - width / 2) <= width * 0.01, f"the rule's middle at {middle} px of {width}"
