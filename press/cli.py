@@ -1,7 +1,9 @@
 """The command line: parse arguments, call the library, return an exit code.
 
 Exit status: 0 built, 1 the sources have an error (printed as
-`path:line: error [code] message`), 2 the command line is wrong.
+`path:line: error [code] message`), 2 the command line is wrong, 3 an
+internal error (a bug: one line naming the input being processed; the
+traceback only with --debug).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from press.diagnostics import BuildError, Reporter
+from press.diagnostics import BuildError, Reporter, internal_error, processing
 from press.writers import WRITERS
 
 EPILOG = """examples:
@@ -20,7 +22,8 @@ EPILOG = """examples:
   python build.py sheet week-12            the study sheet source/sheets/week-12.toml
   python build.py model                    print the document model as JSON
 
-exit status: 0 built; 1 an error in the sources (reported as path:line: error [code] message); 2 bad command line"""
+exit status: 0 built; 1 an error in the sources (reported as path:line: error [code] message); 2 bad command line;
+3 internal error (please report it; --debug shows the traceback)"""
 
 
 def _folders(defaults: bool) -> argparse.ArgumentParser:
@@ -31,6 +34,8 @@ def _folders(defaults: bool) -> argparse.ArgumentParser:
                          metavar="DIR", help="folder with book.toml and the chapter files (default: source)")
     folders.add_argument("--out", type=Path, default=Path("output") if defaults else argparse.SUPPRESS,
                          metavar="DIR", help="folder the outputs are written to (default: output)")
+    folders.add_argument("--debug", action="store_true", default=False if defaults else argparse.SUPPRESS,
+                         help="on an internal error, show the Python traceback")
     return folders
 
 
@@ -62,6 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as failure:  # a bug: one line, not a traceback, unless asked for
+        if args.debug:
+            raise
+        print(internal_error(failure), file=sys.stderr)
+        return 3
 
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
@@ -73,12 +83,18 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
 
         print(book_json(book))
         return 0
+    from press.staging import Staging
     from press.writers import writer
 
     names = [n for n, e in WRITERS.items() if e.in_all] if args.command in (None, "all") else [args.command]
-    for name in names:
-        given = {o.dest: getattr(args, o.dest, None) for o in WRITERS[name].options}
-        options = {dest: value for dest, value in given.items() if value is not None}
-        for path in writer(name, **options).write(book, args.out, reporter):
+    staging = Staging(args.out)
+    with staging as folder:  # every output is written and checked before any replaces the last build's
+        written: list[Path] = []
+        for name in names:
+            given = {o.dest: getattr(args, o.dest, None) for o in WRITERS[name].options}
+            options = {dest: value for dest, value in given.items() if value is not None}
+            with processing(f"{args.source} (building {name})"):
+                written += writer(name, **options).write(book, folder, reporter)
+        for path in staging.commit(written):
             print(f"wrote {path}")
     return 0
