@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from press import config
-from press.diagnostics import Reporter, error
+from press.diagnostics import Reporter, error, processing
 from press.hebrew import hebrew_numeral
 from press.model import Book, Chapter
 from press.readers import markdown, plaintext
@@ -29,7 +29,8 @@ def read_book(source: Path, reporter: Reporter) -> Book:
     if not files:
         raise error("source", "no chapters (.md or .txt files) in the source folder", source)
     toml = source / "book.toml"
-    settings = config.load(toml) if toml.is_file() else config.Settings()
+    with processing(toml):
+        settings = config.load(toml) if toml.is_file() else config.Settings()
     chapters = tuple(_read_chapter(path, position, reporter) for position, path in enumerate(files, 1))
     _check_numbers(chapters)
     title = settings.title or (chapters[0].title if len(chapters) == 1 else _humanise(source.resolve().name))
@@ -44,9 +45,10 @@ def read_book(source: Path, reporter: Reporter) -> Book:
 
 
 def _read_chapter(path: Path, position: int, reporter: Reporter) -> Chapter:
-    chapter = READERS[path.suffix](path, position, reporter)
+    with processing(path):
+        chapter = READERS[path.suffix](path, position, reporter)
     if not chapter.blocks:
-        raise error("empty-chapter", "chapter has no paragraphs", path)
+        raise error("empty-chapter", "chapter has no paragraphs", path, 1)
     return chapter
 
 
