@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FONT_STAMP := .cache/fonts/.stamp
 
-.PHONY: all build setup test lint bench clean
+.PHONY: all build setup test lint fuzz bench clean
 
 all: build
 
@@ -17,6 +17,11 @@ test: $(VENV)/.dev $(FONT_STAMP)
 	@scripts/system-deps.sh test
 	$(PY) -m ruff check press tests bench build.py
 	$(PY) -m pytest
+
+# The long fuzz run of tests/test_fuzz.py (make test runs a few hundred examples of each property).
+FUZZ_EXAMPLES ?= 100000
+fuzz: $(VENV)/.dev $(FONT_STAMP)
+	PRESS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz.py -q -p no:cacheprovider --hypothesis-show-statistics
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check press tests bench build.py
