@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 FONT_STAMP := .cache/fonts/.stamp
+# DAISY Ace (the EPUB accessibility checker), pinned in scripts/ace/, run with Debian's chromium:
+# no browser or Electron download.
+ACE := .cache/ace/node_modules/.bin/ace-puppeteer
 
 .PHONY: all build setup test lint fuzz bench clean
 
@@ -13,7 +16,7 @@ build: setup
 
 setup: $(VENV)/.runtime $(FONT_STAMP)
 
-test: $(VENV)/.dev $(FONT_STAMP)
+test: $(VENV)/.dev $(FONT_STAMP) $(ACE)
 	@scripts/system-deps.sh test
 	$(PY) -m ruff check press tests bench build.py
 	$(PY) -m pytest
@@ -39,6 +42,14 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 # Static instances of the packaged variable fonts, made once (press/fonts.py).
 $(FONT_STAMP): $(VENV)/.runtime press/fonts.py
 	$(PY) -c "from press.fonts import ensure_static_fonts; ensure_static_fonts()"
+	touch $@
+
+$(ACE): scripts/ace/package.json scripts/ace/package-lock.json scripts/system-deps.sh
+	@scripts/system-deps.sh test
+	mkdir -p .cache/ace
+	cp scripts/ace/package.json scripts/ace/package-lock.json .cache/ace/
+	cd .cache/ace && ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 \
+		npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 clean:

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Check, and as root with apt-get install, the system packages the project needs.
 #   scripts/system-deps.sh build   what `make` needs: Pango and HarfBuzz for WeasyPrint, python3-venv
-#   scripts/system-deps.sh test    also what `make test` needs: Java (epubcheck), poppler-utils, qpdf
+#   scripts/system-deps.sh test    also what `make test` needs: Java (epubcheck), poppler-utils, qpdf,
+#                                  Node with npm and Chromium (DAISY Ace, which runs in Debian's browser)
 # Not root, or no apt-get: print one line naming the exact command, and fail.
 set -eu
 need=""
@@ -20,6 +21,8 @@ if [ "${1:-build}" = test ]; then
   want_cmd java default-jre-headless
   want_cmd pdffonts poppler-utils
   want_cmd qpdf qpdf
+  want_cmd npm npm
+  want_cmd chromium chromium
 fi
 
 [ -z "$need" ] && exit 0
