@@ -147,7 +147,8 @@ def _check_markdown(book, warnings: str, path: Path, text: str) -> None:
         elif heading and paragraph.startswith("# ") and not titled and not model.get(line) \
                 and line < min(model, default=line + 1):
             titled = True
-            assert _MARKDOWN_MARKUP.sub("", heading.group(1)) == _MARKDOWN_MARKUP.sub("", book.chapters[0].title)
+            if heading.group(1).strip():  # an empty `# ` leaves the default title
+                assert _MARKDOWN_MARKUP.sub("", heading.group(1)) == _MARKDOWN_MARKUP.sub("", book.chapters[0].title)
             continue
         else:
             expected = heading.group(1) if heading else paragraph
@@ -158,6 +159,10 @@ def _check_markdown(book, warnings: str, path: Path, text: str) -> None:
 _SEPARATORS = str.maketrans({"\u0085": " ", "\u2028": " ", "\u2029": " "})
 
 
+def _joined(paragraph: str) -> str:
+    return " ".join(line.strip() for line in paragraph.split("\n"))
+
+
 def _check_plaintext(book, warnings: str, path: Path, text: str) -> None:
     model = _model_texts(book, "{}")
     warned = _warned_lines(warnings, path)
@@ -165,12 +170,12 @@ def _check_plaintext(book, warnings: str, path: Path, text: str) -> None:
     in_notes, note_line = False, None
     for index, (line, paragraph) in enumerate(paragraphs):
         following = paragraphs[index + 1][1] if index + 1 < len(paragraphs) else ""
-        if not in_notes and _NOTES_HEADING.match(paragraph.strip()) and _TXT_NOTE.match(following):
+        if not in_notes and _NOTES_HEADING.match(paragraph.strip()) and _TXT_NOTE.match(_joined(following)):
             in_notes = True
             continue
         flat = _SPACE.sub("", paragraph.translate(_SEPARATORS))
         if in_notes:
-            numbered = _TXT_NOTE.match(" ".join(paragraph.split("\n")))
+            numbered = _TXT_NOTE.match(_joined(paragraph))
             if numbered:
                 note_line, expected = line, _SPACE.sub("", numbered.group(2))
                 if line in warned or line not in model:  # a second text for one note, or a note never called

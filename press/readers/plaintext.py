@@ -61,7 +61,7 @@ def _split_notes(raw: list[common.RawParagraph], path: Path, reporter: Reporter)
     for index, paragraph in enumerate(raw):
         if _NOTES_HEADING.match(paragraph.text.strip()):
             following = raw[index + 1] if index + 1 < len(raw) else None
-            if following is not None and _NOTE_TEXT.match(following.text):
+            if following is not None and _NOTE_TEXT.match(_joined(following)):
                 return raw[:index], raw[index + 1:]
             reporter.warn("notes-heading", f"`{paragraph.text.strip()}` is not followed by a numbered note "
                           "(`1. …`), so it is read as a paragraph of the text", path, paragraph.line)
@@ -88,8 +88,13 @@ class _NoteCounter:
         return tuple(r for r in runs if not (isinstance(r, Text) and not r.text))
 
 
+def _joined(raw: common.RawParagraph) -> str:
+    """A paragraph's lines, stripped and joined by spaces: its text as read."""
+    return " ".join(line.strip() for line in raw.text.split("\n"))
+
+
 def _paragraph(raw: common.RawParagraph, path: Path, counter: _NoteCounter) -> Paragraph:
-    text = " ".join(line.strip() for line in raw.text.split("\n"))
+    text = _joined(raw)
     lang = dominant_lang(text)
     return Paragraph(lang, isolate(counter.split(text), lang), SourceSpan(path, raw.line))  # type: ignore[arg-type]
 
@@ -99,7 +104,7 @@ def _note_texts(raw: list[common.RawParagraph], path: Path, reporter: Reporter) 
     bodies: dict[str, tuple[str, int]] = {}
     last: str | None = None
     for paragraph in raw:
-        text = " ".join(line.strip() for line in paragraph.text.split("\n"))
+        text = _joined(paragraph)
         found = _NOTE_TEXT.match(text)
         if not found:  # the first paragraph is always a numbered note (_split_notes)
             assert last is not None
