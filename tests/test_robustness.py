@@ -331,3 +331,11 @@ def test_outputs_replace_the_previous_set_together(tmp_path: Path) -> None:
     assert result.stdout.strip().splitlines()[-1] == f"wrote {out / 'book.epub'}"
     assert sorted(p.name for p in out.iterdir()) == ["book.epub", "notes.txt"]  # no staging folder left
     assert (out / "book.epub").read_bytes()[:2] == b"PK"
+
+
+def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
+    folder = source(tmp_path, {"01-c.md": "Text.\n"})
+    (tmp_path / "out").write_text("not a folder", encoding="utf-8")
+    result = build("epub", "--source", str(folder), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == f"{tmp_path / 'out'}: error [output] cannot write to the output folder: File exists"
