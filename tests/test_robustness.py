@@ -339,3 +339,17 @@ def test_output_folder_that_is_a_file(tmp_path: Path) -> None:
     result = build("epub", "--source", str(folder), "--out", str(tmp_path / "out"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip() == f"{tmp_path / 'out'}: error [output] cannot write to the output folder: File exists"
+
+
+def test_sheet_text_keeps_every_character_and_limits_nesting(tmp_path: Path) -> None:
+    from press.diagnostics import BuildError
+    from press.model import SourceSpan
+    from press.writers.sheet_content import teacher_paragraph
+
+    where = SourceSpan(tmp_path / "s.toml", 4)
+    written = 'א*רז"ל**/&א*רז"ל**/&טַזץא'
+    assert plain_text(teacher_paragraph(written, "he", where).runs) == written
+    with pytest.raises(BuildError) as failure:
+        teacher_paragraph("*" * 60 + "x" + "*" * 60, "en", where)
+    assert str(failure.value) == (f"{where.path}:4: error [nesting] emphasis is nested 30 levels deep; "
+                                  "at most 20 are supported")

@@ -82,7 +82,7 @@ class MarkupLossError(Exception):
     """The inline parser dropped or moved characters of the paragraph."""
 
 
-def parse_inline(text: str, emphasis: bool = True) -> tuple[Inline, ...]:
+def _parse(text: str, emphasis: bool = True) -> tuple[Inline, ...]:
     """Emphasis, strong, code and note calls of one paragraph, as runs.
 
     Raises MarkupLossError when the runs do not hold every character of `text`
@@ -129,10 +129,16 @@ def _as_written(runs: tuple[Inline, ...]) -> str:
                    else _as_written(r.children) for r in runs)  # type: ignore[union-attr]
 
 
-def read_inline(text: str, path: Path, line: int, reporter: Reporter) -> tuple[Inline, ...]:
-    """`parse_inline`, falling back to fewer rules (with a warning) rather than lose text."""
+def parse_inline(text: str, path: Path | None = None, line: int | None = None,
+                 reporter: Reporter | None = None) -> tuple[Inline, ...]:
+    """Emphasis, strong, code and note calls of one paragraph, as runs, every character kept.
+
+    Where the emphasis rules would lose text, the paragraph is read again with fewer rules
+    (a warning when a `reporter` is given); nesting past MAX_NESTING is an error [nesting].
+    """
+    warn = reporter.warn if reporter is not None else lambda *args: None
     try:
-        return parse_inline(text)
+        return _parse(text)
     except TooDeepError as deep:
         levels = f"{deep.depth} levels" if deep.depth else f"more than {MAX_NESTING} levels"
         raise error("nesting", f"emphasis is nested {levels} deep; at most {MAX_NESTING} are supported",
@@ -140,13 +146,13 @@ def read_inline(text: str, path: Path, line: int, reporter: Reporter) -> tuple[I
     except MarkupLossError:
         pass
     try:
-        runs = parse_inline(text, emphasis=False)
-        reporter.warn("markup", "this paragraph's emphasis cannot be read without losing or moving text: "
-                      "its `*` and `_` are printed as written", path, line)
+        runs = _parse(text, emphasis=False)
+        warn("markup", "this paragraph's emphasis cannot be read without losing or moving text: "
+             "its `*` and `_` are printed as written", path, line)
         return runs
     except MarkupLossError:
-        reporter.warn("markup", "this paragraph's Markdown cannot be read without losing text: "
-                      "it is printed as written", path, line)
+        warn("markup", "this paragraph's Markdown cannot be read without losing text: "
+             "it is printed as written", path, line)
         return _note_calls_only(text)
 
 
@@ -223,7 +229,7 @@ def _parsed(raw: common.RawParagraph, heading: re.Match[str] | None, path: Path,
     text, role = _role(raw, path)
     if heading:
         text, role = heading.group(2), "heading"
-    runs = read_inline(" ".join(line.strip() for line in text.split("\n")), path, raw.line, reporter)
+    runs = parse_inline(" ".join(line.strip() for line in text.split("\n")), path, raw.line, reporter)
     lang = dominant_lang(text)
     paragraph = Paragraph(lang, isolate(runs, lang), SourceSpan(path, raw.line))  # type: ignore[arg-type]
     return common.Parsed(paragraph, role)
@@ -248,7 +254,7 @@ def _role(raw: common.RawParagraph, path: Path) -> tuple[str, str | None]:
 def _note_text(body: str, line: int, path: Path, reporter: Reporter) -> NoteText:
     text = " ".join(part.strip() for part in body.split("\n"))
     lang = dominant_lang(text)
-    runs = _calls_as_text(read_inline(text, path, line, reporter), path, line, reporter)
+    runs = _calls_as_text(parse_inline(text, path, line, reporter), path, line, reporter)
     return NoteText(isolate(runs, lang), lang, line)  # type: ignore[arg-type]
 
 

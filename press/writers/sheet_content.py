@@ -196,7 +196,7 @@ def _text(item: TextItem, spec: SheetSpec, prefix: str, number: int | None) -> T
 
 def teacher_paragraph(text: str, lang: Lang, where: SourceSpan) -> Paragraph:
     """The teacher's words as a paragraph: *emphasis*, and each other-language phrase isolated."""
-    runs = tuple(_literal_note_calls(parse_inline(text)))
+    runs = tuple(_literal_note_calls(parse_inline(text, where.path, where.line)))
     return Paragraph(lang, isolate(runs, lang), where)
 
 
