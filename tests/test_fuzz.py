@@ -129,30 +129,44 @@ def _model_texts(book, calls: str) -> dict[int, str]:
     return texts
 
 
-def _warned_lines(warnings: str, path: Path) -> set[int]:
-    return {int(m.group(1)) for m in re.finditer(rf"^{re.escape(str(path))}:(\d+): warning", warnings, re.M)}
+# Warnings that say a text is not used: the paragraph is named and left out, as documented.
+_UNUSED = ("note-unused", "note-duplicate")
+
+
+def _unused_lines(warnings: str, path: Path) -> set[int]:
+    pattern = rf"^{re.escape(str(path))}:(\d+): warning \[({'|'.join(_UNUSED)})\]"
+    return {int(m.group(1)) for m in re.finditer(pattern, warnings, re.M)}
+
+
+def _front_matter_keys(text: str) -> set[str]:
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return set()
+    end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    return {line.partition(":")[0].strip() for line in lines[1:end] if line.strip()}
 
 
 def _check_markdown(book, warnings: str, path: Path, text: str) -> None:
+    """As the format is documented: a `[^id]: ` paragraph is a note's text, a first `# ` heading before
+    any paragraph is the title (unless the front matter gives one), a last line `{.role}` is markup."""
     model = _model_texts(book, "[^{}]")
-    warned = _warned_lines(warnings, path)
-    titled = False
+    unused = _unused_lines(warnings, path)
+    titled = "title" in _front_matter_keys(text)
     for line, paragraph in _source_paragraphs(text):
-        if line in warned:
-            continue  # a warning names it: dropped as unused, or read differently, and the author is told
-        paragraph = _ROLE_LINE.sub("", paragraph)
+        if line in unused:
+            continue
         note = _MD_NOTE.match(paragraph)
         heading = _HEADING.match(paragraph) if "\n" not in paragraph else None
         if note:
             expected = note.group(2)
-        elif heading and paragraph.startswith("# ") and not titled and not model.get(line) \
-                and line < min(model, default=line + 1):
+        elif heading and paragraph.startswith("#") and not paragraph.startswith("##") and not titled:
             titled = True
             if heading.group(1).strip():  # an empty `# ` leaves the default title
                 assert _MARKDOWN_MARKUP.sub("", heading.group(1)) == _MARKDOWN_MARKUP.sub("", book.chapters[0].title)
             continue
         else:
-            expected = heading.group(1) if heading else paragraph
+            titled = True  # a paragraph came first: a later `# ` is a heading of the text
+            expected = heading.group(1) if heading else _ROLE_LINE.sub("", paragraph)
         assert line in model, f"paragraph at line {line} is missing from the model: {paragraph!r}"
         assert _MARKDOWN_MARKUP.sub("", expected.translate(_SEPARATORS)) == _MARKDOWN_MARKUP.sub("", model[line])
 
@@ -166,7 +180,7 @@ def _joined(paragraph: str) -> str:
 
 def _check_plaintext(book, warnings: str, path: Path, text: str) -> None:
     model = _model_texts(book, "{}")
-    warned = _warned_lines(warnings, path)
+    warned = _unused_lines(warnings, path)
     paragraphs = _source_paragraphs(text)
     in_notes, note_line = False, None
     for index, (line, paragraph) in enumerate(paragraphs):
