@@ -4,8 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FONT_STAMP := .cache/fonts/.stamp
 ICC_PROFILE := .cache/icc/FOGRA39L.icc
+# DAISY Ace (the EPUB accessibility checker), pinned in scripts/ace/, run with Debian's chromium:
+# no browser or Electron download.
+ACE := .cache/ace/node_modules/.bin/ace-puppeteer
 
-.PHONY: all build setup test lint bench clean
+.PHONY: all build setup test lint fuzz bench clean
 
 all: build
 
@@ -14,10 +17,16 @@ build: setup
 
 setup: $(VENV)/.runtime $(FONT_STAMP) $(ICC_PROFILE)
 
-test: $(VENV)/.dev $(FONT_STAMP) $(ICC_PROFILE)
+test: $(VENV)/.dev $(FONT_STAMP) $(ICC_PROFILE) $(ACE)
 	@scripts/system-deps.sh test
 	$(PY) -m ruff check press tests bench build.py
 	$(PY) -m pytest
+
+# The long fuzz run of tests/test_fuzz.py: 25,000 examples of each of its four properties, 10^5 in all
+# (make test runs 150 of each).
+FUZZ_EXAMPLES ?= 25000
+fuzz: $(VENV)/.dev $(FONT_STAMP)
+	PRESS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz.py -q -p no:cacheprovider --hypothesis-show-statistics
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check press tests bench build.py
@@ -40,6 +49,14 @@ $(FONT_STAMP): $(VENV)/.runtime press/engine/fonts.py
 # pdf/x-4's output profile (FOGRA39L), made once with ArgyllCMS (press/engine/preflight.py).
 $(ICC_PROFILE): $(VENV)/.runtime press/engine/preflight.py
 	$(PY) -c "from press.engine.preflight import ensure_fogra39; ensure_fogra39()"
+
+$(ACE): scripts/ace/package.json scripts/ace/package-lock.json scripts/system-deps.sh
+	@scripts/system-deps.sh test
+	mkdir -p .cache/ace
+	cp scripts/ace/package.json scripts/ace/package-lock.json .cache/ace/
+	cd .cache/ace && ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 \
+		npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 clean:
 	rm -rf output .cache .pytest_cache

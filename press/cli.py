@@ -1,7 +1,9 @@
 """The command line: parse arguments, call the library, return an exit code.
 
 Exit status: 0 built, 1 the sources have an error (printed as
-`path:line: error [code] message`), 2 the command line is wrong.
+`path:line: error [code] message`), 2 the command line is wrong, 3 an
+internal error (a bug: one line naming the input being processed; the
+traceback only with --debug).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from press.diagnostics import BuildError, Reporter
+from press.diagnostics import BuildError, Reporter, internal_error, processing
 from press.editions import WRITERS, cache_command
 
 EPILOG = """examples:
@@ -23,7 +25,8 @@ EPILOG = """examples:
 
   python build.py --strict                 stop at the first warning, as an error (also -W)
 
-exit status: 0 built; 1 an error in the sources (reported as path:line: error [code] message); 2 bad command line"""
+exit status: 0 built; 1 an error in the sources (reported as path:line: error [code] message); 2 bad command line;
+3 internal error (please report it; --debug shows the traceback)"""
 
 
 def _folders(defaults: bool) -> argparse.ArgumentParser:
@@ -36,6 +39,8 @@ def _folders(defaults: bool) -> argparse.ArgumentParser:
                          metavar="DIR", help="folder the outputs are written to (default: output)")
     folders.add_argument("-W", "--strict", action="store_true", default=False if defaults else argparse.SUPPRESS,
                          help="turn every warning into an error (exit status 1): an unfinished book stops")
+    folders.add_argument("--debug", action="store_true", default=False if defaults else argparse.SUPPRESS,
+                         help="on an internal error, show the Python traceback")
     return folders
 
 
@@ -77,6 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as failure:  # a bug: one line, not a traceback, unless asked for
+        if args.debug:
+            raise
+        print(internal_error(failure), file=sys.stderr)
+        return 3
 
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
@@ -96,13 +106,19 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         return 0
     from press.editions import writer
     from press.engine.guard import guarded
+    from press.engine.staging import Staging
 
     names = [n for n, e in WRITERS.items() if e.in_all] if args.command in (None, "all") else [args.command]
     with guarded(args.out):  # one build at a time into the folder; a killed one leaves no temporary files
-        for name in names:
-            given = {o.dest: getattr(args, o.dest, None) for o in WRITERS[name].options}
-            options = {dest: value for dest, value in given.items() if value is not None}
-            for path in writer(name, **options).write(book, args.out, reporter):
+        staging = Staging(args.out)
+        with staging as folder:  # every output is written and checked before any replaces the last build's
+            written: list[Path] = []
+            for name in names:
+                given = {o.dest: getattr(args, o.dest, None) for o in WRITERS[name].options}
+                options = {dest: value for dest, value in given.items() if value is not None}
+                with processing(f"{args.source} (building {name})"):
+                    written += writer(name, **options).write(book, folder, reporter)
+            for path in staging.commit(written):
                 print(f"wrote {path}")
     if pruned := cache_command(args.source):  # the build cache kept under its limit
         print(pruned)

@@ -14,7 +14,7 @@ from typing import Any
 
 from press.diagnostics import error
 from press.hebrew import POINT_MODES
-from press.textfile import read_text
+from press.textfile import checked_text, read_text
 
 PAGE_SIZES = {
     "a4": "210mm 297mm",
@@ -131,11 +131,7 @@ _TABLES = {"print": PrintSettings, "sheet": SheetSettings, "epub": EpubSettings,
 def load(path: Path) -> Settings:
     """Read and validate book.toml; raise BuildError naming file and line."""
     text = read_text(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = _line_from_toml_error(str(exc))
-        raise error("toml", f"not valid TOML: {exc}", path, line) from None
+    data = parse_toml(text, path)
     settings = _settings_from(data, text, path)
     _validate(settings, text, path)
     return settings
@@ -176,10 +172,12 @@ def _checked(value: Any, expected: type, table: str | None, key: str, text: str,
     if expected is tuple and isinstance(value, list) and all(isinstance(item, str) for item in value):
         value = tuple(value)
     # bool is an int in Python: compare exact types so `fit = true` is not a page count.
+    name = f"[{table}] {key}" if table else key
     if type(value) is not expected:
-        name = f"[{table}] {key}" if table else key
         raise error("config-type", f"`{name}` must be {_TYPE_NAMES.get(expected, expected.__name__)}",
                     path, key_line(text, table, key))
+    if isinstance(value, str):  # a TOML escape such as \u0000 passes the file's own check
+        return checked_text(value, path, key_line(text, table, key), f"`{name}`")
     return value
 
 
@@ -276,20 +274,54 @@ def page_size(value: str, path: Path | None, table: str, key: str, text: str = "
     raise error("config-value", message, path, key_line(text, table, key) if text else None)
 
 
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
+_ASSIGNMENT = re.compile(rf"^({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
+
+
 def key_line(text: str, table: str | None, key: str) -> int | None:
-    """The line where `key` is set inside `[table]` (None: top level)."""
-    current: str | None = None
+    """The line where `key` is set inside `[table]` (None: top level).
+
+    Found however it is written: under a `[table]` or `[[table]]` header,
+    as a dotted key (`print.trim = …`), or inside an inline table
+    (`print = { trim = … }`: that line). A top-level `key` that is a table
+    is found at its header or at its first dotted key.
+    """
+    target = [key] if table is None else [table, key]
+    current: list[str] = []
+    holder: int | None = None  # an inline table or header that holds the target
     for number, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
-        header = re.match(r"^\[\s*([^\]]+?)\s*\]$", stripped)
+        header = re.match(r"^\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$", stripped)
         if header:
-            current = header.group(1)
-            if table is None and current == key:
-                return number
-            continue
-        if current == table and re.match(rf"^[\"']?{re.escape(key)}[\"']?\s*=", stripped):
+            current = _dotted(header.group(1))
+            full = current
+        else:
+            assigned = _ASSIGNMENT.match(stripped)
+            if not assigned:
+                continue
+            full = current + _dotted(assigned.group(1))
+        if full[:len(target)] == target:
             return number
-    return None
+        if holder is None and not header and target[:len(full)] == full:
+            holder = number
+    return holder
+
+
+def _dotted(name: str) -> list[str]:
+    """`a."b.c" . d` -> ["a", "b.c", "d"]."""
+    return [part.strip().strip("\"'") for part in re.findall(r"\"[^\"]*\"|'[^']*'|[^.]+", name)]
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """`tomllib.loads`, every failure an error [toml] naming the file and, where known, the line."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error("toml", f"not valid TOML: {exc}", path, _line_from_toml_error(str(exc))) from None
+    except ValueError as exc:  # an integer of thousands of digits: Python's int() refuses it
+        raise error("toml", f"not valid TOML: {exc}", path) from None
+    except RecursionError:
+        raise error("toml", "not valid TOML here: arrays or tables nested too deeply", path) from None
 
 
 def _line_from_toml_error(message: str) -> int | None:

@@ -7,7 +7,9 @@ errors that stop a build; warnings are reported and the build goes on.
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TextIO
@@ -62,3 +64,28 @@ class Reporter:
         print(diagnostic, file=self.stream or sys.stderr)
 
 
+# Where the build is when an unexpected exception passes: readers and the CLI wrap their work in
+# `processing(path, line)`, so the one-line `internal error` message can say which input it was.
+_LOCATION = "press_location"
+
+
+@contextlib.contextmanager
+def processing(path: Path | str, line: int | None = None) -> Iterator[None]:
+    """Mark an unexpected exception raised inside with `path:line` (the innermost mark wins)."""
+    try:
+        yield
+    except (BuildError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if getattr(exc, _LOCATION, None) is None:
+            with contextlib.suppress(AttributeError, TypeError):  # a few exception types refuse attributes
+                setattr(exc, _LOCATION, f"{path}:{line}" if line else str(path))
+        raise
+
+
+def internal_error(exc: BaseException) -> str:
+    """The one line printed for a bug: the exception, where it happened, and a request to report it."""
+    where = getattr(exc, _LOCATION, None)
+    detail = " ".join(str(exc).split())[:300] or "no message"
+    prefix = f"{where}: " if where else ""
+    return f"{prefix}internal error: {type(exc).__name__}: {detail}, please report (--debug shows the traceback)"

@@ -37,6 +37,11 @@ _DASH = r"\s*[-–]\s*"
 _ELEMENT = re.compile(
     rf"(?P<c1>\d+)(?::(?P<b1>\d+))?(?:{_DASH}(?:(?P<c2>\d+):)?(?P<b2>\d+))?")
 _SEPARATOR = re.compile(r"\s*([,;])\s*")
+MAX_DIGITS = 6  # as for chapter numbers (press/readers/common.py)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +150,11 @@ def _numeral(number: int) -> str:
 def _element(element: str, previous: Passage | None, text: str, path: Path | None, line: int | None) -> Passage:
     found = _ELEMENT.fullmatch(element)
     if found is None:
-        raise error("passage", f'malformed passage "{text}": expected {FORMS}', path, line)
+        raise error("passage", f'malformed passage "{_short(text)}": expected {FORMS}', path, line)
+    longest = max((found[g] for g in ("c1", "b1", "c2", "b2") if found[g]), key=len)
+    if len(longest) > MAX_DIGITS:
+        raise error("passage", f'passage "{_short(text)}": a number of {len(longest)} digits; chapter and block '
+                    f"numbers have at most {MAX_DIGITS}", path, line)
     c1, b1, c2, b2 = (None if found[g] is None else int(found[g]) for g in ("c1", "b1", "c2", "b2"))
     if b1 is None and c2 is None and previous is not None and previous.last is not None:
         # `45:3, 5-7`: bare numbers continue the previous element's chapter

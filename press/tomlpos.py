@@ -28,7 +28,7 @@ class ItemSpan:
 def array_items(text: str, key: str) -> list[ItemSpan]:
     """The line span of each element of the top-level array `key`."""
     line = key_line(text, None, key)
-    if line is not None:
+    if line is not None and not text.splitlines()[line - 1].lstrip().startswith("["):  # `key = [...]`
         return _inline_items(text, _offset_of_line(text, line))
     return _table_items(text, key)
 

@@ -3,7 +3,8 @@
 #   scripts/system-deps.sh build   what `make` needs: Pango and HarfBuzz for WeasyPrint, python3-venv,
 #                                  Culmus (Keter YG: Hebrew with cantillation)
 #   scripts/system-deps.sh test    also what `make test` needs: Java (epubcheck), poppler-utils, qpdf,
-#                                  chromium and chromium-driver (the preview's browser test)
+#                                  chromium and chromium-driver (the preview's browser test), Node with
+#                                  npm (DAISY Ace, which runs in Debian's chromium)
 # Not root, or no apt-get: print one line naming the exact command, and fail.
 set -eu
 need=""
@@ -28,8 +29,9 @@ if [ "${1:-build}" = test ]; then
   want_cmd java default-jre-headless
   want_cmd pdffonts poppler-utils
   want_cmd qpdf qpdf
-  want_cmd chromium chromium  # the preview's browser test (tests/test_preview_browser.py)
+  want_cmd chromium chromium  # the preview's browser test and DAISY Ace
   want_cmd chromedriver chromium-driver
+  want_cmd npm npm
 fi
 
 [ -z "$need" ] && exit 0

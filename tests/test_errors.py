@@ -69,7 +69,8 @@ def test_dangling_link_is_not_a_chapter(tmp_path: Path) -> None:
 
 def test_empty_chapter(tmp_path: Path) -> None:
     source = source_with(tmp_path, BAD / "only-front-matter.md")
-    fails_with(source, tmp_path, f"{source / 'only-front-matter.md'}: error [empty-chapter] chapter has no paragraphs")
+    fails_with(source, tmp_path,
+               f"{source / 'only-front-matter.md'}:1: error [empty-chapter] chapter has no paragraphs")
 
 
 def test_unknown_book_toml_key_names_its_line(tmp_path: Path) -> None:

@@ -144,7 +144,13 @@ def test_each_hebrew_stands_at_the_height_of_its_english_on_the_facing_page(book
     assert aligned >= len(pairs) * 0.7, f"only {aligned} of {len(pairs)} pairs level"
 
 
-@pytest.mark.parametrize(("name", "primary"), CASES)
+# Open defect (issue 13's note): with the English hyphenated in a Hebrew-led book (issue 12), the seed's
+# first body spread ends its two pages 17.8 pt apart, more than a line. Strict: it fails once fixed.
+LEVEL_CASES = [pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason="seed-he: ends 1.25 lines apart"))
+               if case == ("seed", "he") else case for case in CASES]
+
+
+@pytest.mark.parametrize(("name", "primary"), LEVEL_CASES)
 def test_both_pages_of_a_spread_end_level_and_full(books, name: str, primary: str) -> None:
     book = books[(name, primary)]
     checked = 0
@@ -265,3 +271,19 @@ def test_a_pair_taller_than_a_page_breaks_in_both_languages_at_the_same_spread(t
     en_page, en_y = book.first_baseline("chapter-1-b6-en")
     he_page, he_y = book.first_baseline("chapter-1-b6-he")
     assert he_page == en_page + 1 and abs(en_y - he_y) <= 2
+
+
+@pytest.mark.xfail(strict=True, reason="open defect: placeholder notes push the seed to 7 body pages")
+def test_missing_note_placeholders_fit_the_seed_in_six_pages(tmp_path: Path, seed_chapter: Path) -> None:
+    """Open defect (issue 13's note): with `[notes] missing = "mark"`, the default, the seed's nine
+    placeholder notes push its body to 7 pages, the last spread nearly empty."""
+    source = tmp_path / "source"
+    source.mkdir()
+    shutil.copy(seed_chapter, source / seed_chapter.name)
+    (source / "book.toml").write_text(BOOK_TOML.format(primary="en").replace('missing = "omit"', 'missing = "mark"'),
+                                      encoding="utf-8")
+    result = build("pdf", "--source", str(source), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(tmp_path / "out" / "book.pdf") as pdf:
+        body = len(pdf.pages) - FRONT_PAGES
+    assert body <= 6, f"{body} body pages with placeholder notes"

@@ -78,7 +78,7 @@ class Running:
             time.sleep(0.002)
 
     def wait_for_temporary(self) -> None:
-        while not any(OUTPUT_TEMPORARY.fullmatch(p.name) for p in self.out.glob(".*")):
+        while not any(OUTPUT_TEMPORARY.fullmatch(p.name) for p in self.out.rglob(".*")):  # in the staging folder
             assert self.process.poll() is None, f"ended before writing was seen: {self.lines}"
             time.sleep(0.002)
 

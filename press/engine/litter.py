@@ -45,14 +45,17 @@ OUTPUT_TEMPORARY = re.compile(r"\..+\.(pdf|epub|html)\.[a-z0-9_]{8}\.tmp")
 CACHE_TEMPORARY = re.compile(r"\.[0-9a-f]{64}\.(pdf|json)\.(?P<pid>\d+)\.tmp")
 # build_scratch's folder: "press-build-" + the build's process id + "-" + mkdtemp's 8 characters.
 SCRATCH = re.compile(r"press-build-(?P<pid>\d+)-[a-z0-9_]{8}")
+# The all-or-nothing staging folder of a command (press/engine/staging.py): ".press-staging-" + mkdtemp's characters.
+STAGING = re.compile(r"\.press-staging-[a-z0-9_]{8}")
 DONE = b"done"
 
 
 def output_temporaries(folder: Path) -> list[Path]:
     """The output temporaries in the output folder and its subfolders (sheets/)."""
     folders = [folder, *(entry for entry in _entries(folder) if entry.is_dir() and not entry.name.startswith("."))]
-    return [entry for f in folders for entry in _entries(f)
-            if OUTPUT_TEMPORARY.fullmatch(entry.name) and entry.is_file()]
+    files = [entry for f in folders for entry in _entries(f)
+             if OUTPUT_TEMPORARY.fullmatch(entry.name) and entry.is_file()]
+    return files + [entry for entry in _entries(folder) if STAGING.fullmatch(entry.name) and entry.is_dir()]
 
 
 def cache_temporaries(cache: Path) -> list[tuple[Path, int]]:

@@ -22,6 +22,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from press.diagnostics import error
+
 
 @contextlib.contextmanager
 def output_lock(folder: Path) -> Iterator[int | None]:
@@ -31,8 +33,11 @@ def output_lock(folder: Path) -> Iterator[int | None]:
     except ImportError:
         yield None
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = os.open(folder, os.O_RDONLY)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise error("output", f"cannot write to the output folder: {exc.strerror}", folder) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from press import config
-from press.diagnostics import Reporter, error
+from press.diagnostics import Reporter, error, processing
 from press.hebrew import hebrew_numeral
 from press.model import Book, Chapter
 from press.readers import markdown, plaintext, sefaria
@@ -32,7 +32,8 @@ def read_book(source: Path, reporter: Reporter) -> Book:
         raise error("source", "no chapters (.md or .txt files) in the source folder", source)
     toml = source / "book.toml"
     check_sources(source, (*files, *texts, toml))  # before anything is read: links out are errors
-    settings = config.load(toml) if toml.is_file() else config.Settings()
+    with processing(toml):
+        settings = config.load(toml) if toml.is_file() else config.Settings()
     read, credits = sefaria.read(texts, _sefaria_settings(settings), reporter) if texts else ((), ())
     chapters = read + tuple(_read_chapter(path, position, reporter) for position, path in enumerate(files, 1))
     _check_numbers(chapters)
@@ -62,9 +63,10 @@ def _text_title_he(read: tuple[Chapter, ...]) -> str:
 
 
 def _read_chapter(path: Path, position: int, reporter: Reporter) -> Chapter:
-    chapter = READERS[path.suffix](path, position, reporter)
+    with processing(path):
+        chapter = READERS[path.suffix](path, position, reporter)
     if not chapter.blocks:
-        raise error("empty-chapter", "chapter has no paragraphs", path)
+        raise error("empty-chapter", "chapter has no paragraphs", path, 1)
     return chapter
 
 

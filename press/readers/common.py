@@ -14,6 +14,15 @@ from press.textfile import read_text  # noqa: F401 - the readers' entry point fo
 
 ROLES = ("intro", "commentary", "pair", "heading")
 FRONT_MATTER_KEYS = ("title", "title_he", "number", "numbered")  # numbered: true prints verse numbers
+MAX_CHAPTER_DIGITS = 6  # chapter numbers run from 1 to 999999
+
+
+class FrontMatter(dict[str, str]):
+    """The front matter's fields, and the line each was set on (`lines`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: dict[str, int] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +41,12 @@ class Parsed:
     role: str | None = None
 
 
-def front_matter(text: str, path: Path) -> tuple[dict[str, str], list[str], int]:
+def front_matter(text: str, path: Path) -> tuple[FrontMatter, list[str], int]:
     """Split `---` front matter off; return (fields, body lines, first body line number)."""
     lines = text.split("\n")
+    fields = FrontMatter()
     if not lines or lines[0].strip() != "---":
-        return {}, lines, 1
-    fields: dict[str, str] = {}
+        return fields, lines, 1
     for index, line in enumerate(lines[1:], 2):
         if line.strip() == "---":
             return fields, lines[index:], index + 1
@@ -49,6 +58,7 @@ def front_matter(text: str, path: Path) -> tuple[dict[str, str], list[str], int]
             known = ", ".join(FRONT_MATTER_KEYS)
             raise error("front-matter", f"unknown front-matter line `{line.strip()}` (keys: {known})", path, index)
         fields[key] = value.strip()
+        fields.lines[key] = index
     raise error("front-matter", "front matter opened with `---` is never closed", path, 1)
 
 
@@ -71,13 +81,35 @@ def paragraphs(lines: list[str], first_line: int) -> list[RawParagraph]:
 
 
 def chapter_number(fields: dict[str, str], path: Path, position: int) -> int:
-    """Front matter, else the number in the file name, else the position."""
+    """Front matter, else the number in the file name, else the position.
+
+    Checked before use: ASCII digits only (`²` is not a number here), at
+    most MAX_CHAPTER_DIGITS of them, and at least 1 (Hebrew numerals have no 0).
+    """
     if "number" in fields:
-        if not fields["number"].isdigit():
-            raise error("front-matter", f"`number` must be a whole number, not `{fields['number']}`", path, None)
-        return int(fields["number"])
-    digits = re.findall(r"\d+", path.stem)
-    return int(digits[-1]) if digits else position
+        line = fields.lines.get("number") if isinstance(fields, FrontMatter) else None
+        value = fields["number"]
+        if not re.fullmatch(r"[0-9]+", value):
+            raise error("chapter-number", f"`number` must be a whole number, not `{_short(value)}`", path, line)
+        return _checked_number(value, "`number`", path, line)
+    digits = re.findall(r"[0-9]+", path.stem)
+    if not digits:
+        return position
+    return _checked_number(digits[-1], "the number in the file name", path, 1,
+                           " (rename the file or set `number:` in its front matter)")
+
+
+def _checked_number(digits: str, what: str, path: Path, line: int | None, hint: str = "") -> int:
+    if len(digits) > MAX_CHAPTER_DIGITS:
+        raise error("chapter-number", f"{what} has {len(digits)} digits; a chapter number has at most "
+                    f"{MAX_CHAPTER_DIGITS}{hint}", path, line)
+    if int(digits) < 1:
+        raise error("chapter-number", f"chapter numbers start at 1, but {what} is {digits}{hint}", path, line)
+    return int(digits)
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= 40 else value[:40] + "…"
 
 
 def assemble(parsed: list[Parsed]) -> tuple[Block, ...]:

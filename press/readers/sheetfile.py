@@ -11,20 +11,18 @@ checked against the book when the sheet is built.
 from __future__ import annotations
 
 import datetime
-import re
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from press.bidi import isolate
-from press.config import key_line
+from press.config import key_line, parse_toml
 from press.diagnostics import error
 from press.model import Inline, Lang, NoteRef, Paragraph, SourceSpan, Text
 from press.passage import Passage, parse
 from press.readers.markdown import parse_inline
-from press.textfile import read_text
+from press.textfile import checked_text, read_text
 from press.tomlpos import ItemSpan, array_items, item_key_line
 
 PAPERS = ("letter", "a4")
@@ -94,11 +92,7 @@ class SheetSpec:
 def load(path: Path, name: str) -> SheetSpec:
     """Read and validate a sheet file; BuildError naming file and line."""
     text = read_text(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+)", str(exc))
-        raise error("toml", f"not valid TOML: {exc}", path, int(found.group(1)) if found else None) from None
+    data = parse_toml(text, path)
     where = _Where(path, text)
     values = {key: _top_value(key, value, where) for key, value in data.items()}
     if "items" not in values:
@@ -130,7 +124,7 @@ def _string(key: str, value: Any, where: _Where) -> str:
         return value.isoformat()
     if not isinstance(value, str):
         raise where.fail("config-type", f"`{key}` must be a string", key)
-    return value
+    return checked_text(value, where.path, key_line(where.text, None, key), f"`{key}`")
 
 
 def _choice(options: tuple[str, ...]) -> Callable[[str, Any, _Where], str]:
@@ -185,6 +179,8 @@ def _item(index: int, item: Any, spans: list[ItemSpan], where: _Where) -> Item:
         if isinstance(value, bool) or not isinstance(value, expected):
             kind = "a number" if expected is int else "a string"
             raise error("config-type", f"`{key}` in {label} must be {kind}", where.path, line(key))
+        if isinstance(value, str):
+            item[key] = checked_text(value, where.path, line(key), f"`{key}` in {label}")
     lines = item.get("lines", 0)
     if not 0 <= lines <= MAX_LINES:
         raise error("config-value", f"`lines` in {label} must be from 0 to {MAX_LINES}, not {lines}",
@@ -224,7 +220,7 @@ _ITEM_KEYS = ("passage", *(k for kind in TEXT_KINDS for k in (kind, f"{kind}_he"
 
 def teacher_paragraph(text: str, lang: Lang, where: SourceSpan) -> Paragraph:
     """The teacher's words as a paragraph: *emphasis*, and each other-language phrase isolated."""
-    runs = tuple(_literal_note_calls(parse_inline(text)))
+    runs = tuple(_literal_note_calls(parse_inline(text, where.path, where.line)))
     return Paragraph(lang, isolate(runs, lang), where)
 
 
