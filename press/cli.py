@@ -109,15 +109,20 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     from press.engine.staging import Staging
 
     names = [n for n, e in WRITERS.items() if e.in_all] if args.command in (None, "all") else [args.command]
+    writers = {}
+    for name in names:
+        given = {o.dest: getattr(args, o.dest, None) for o in WRITERS[name].options}
+        writers[name] = writer(name, **{dest: value for dest, value in given.items() if value is not None})
     with guarded(args.out):  # one build at a time into the folder; a killed one leaves no temporary files
+        for each in writers.values():  # what a writer refuses to write over is judged in the real folder
+            if (check := getattr(each, "check_target", None)) is not None:
+                check(args.out)
         staging = Staging(args.out)
         with staging as folder:  # every output is written and checked before any replaces the last build's
             written: list[Path] = []
-            for name in names:
-                given = {o.dest: getattr(args, o.dest, None) for o in WRITERS[name].options}
-                options = {dest: value for dest, value in given.items() if value is not None}
+            for name, each in writers.items():
                 with processing(f"{args.source} (building {name})"):
-                    written += writer(name, **options).write(book, folder, reporter)
+                    written += each.write(book, folder, reporter)
             for path in staging.commit(written):
                 print(f"wrote {path}")
     if pruned := cache_command(args.source):  # the build cache kept under its limit

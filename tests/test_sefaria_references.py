@@ -83,7 +83,8 @@ def test_verse_numbers_are_printed_arabic_in_english_hebrew_in_hebrew(small_ruth
         assert result.returncode == 0, result.stderr
     html = (out / "book.html").read_text(encoding="utf-8")
     assert '<span class="verse-number">3</span> Verse 2.3.' in html
-    assert '<span class="verse-number">ג</span> פסוק ב ג׃' in html
+    # A Hebrew paragraph's last two words are joined by a no-break space (issue 12: no one-word last line).
+    assert '<span class="verse-number">ג</span> פסוק ב\u00a0ג׃' in html
     with zipfile.ZipFile(out / "book.epub") as epub:
         chapter = next(epub.read(n).decode() for n in epub.namelist() if n.endswith("chapter-2.xhtml"))
     assert '<span class="verse-number">ב</span>' in chapter

@@ -14,7 +14,11 @@ from press.model import Book
 
 
 class Writer(Protocol):
-    """An output of the book. `name` is its command (`build.py pdf`)."""
+    """An output of the book. `name` is its command (`build.py pdf`).
+
+    `write` writes into a staging folder (press/engine/staging.py); a writer that must refuse to write
+    over something in the real output folder may also have `check_target(out_dir)`, called first.
+    """
 
     name: str
     description: str

@@ -26,9 +26,13 @@ class MarkdownWriter:
     name = "import"
     description = "the text as this project's Markdown chapters and book.toml, into --out (not in `all`)"
 
-    def write(self, book: Book, out_dir: Path, reporter: Reporter) -> list[Path]:
+    def check_target(self, out_dir: Path) -> None:
+        """Before anything is written (the cli writes into a staging folder): never over a book's chapters."""
         if out_dir.exists() and any(out_dir.glob("*.md")):
             raise error("import", "the folder already holds Markdown chapters: import into a new folder", out_dir)
+
+    def write(self, book: Book, out_dir: Path, reporter: Reporter) -> list[Path]:
+        self.check_target(out_dir)
         written = [self._write(out_dir / f"{c.number:02d}-{_slug(c.title)}.md", chapter_markdown(c))
                    for c in book.chapters]
         return [*written, self._write(out_dir / "book.toml", book_toml(book))]
