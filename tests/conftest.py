@@ -21,6 +21,17 @@ def build(*args: str, cwd: Path = PROJECT) -> subprocess.CompletedProcess[str]:
                           cwd=cwd, capture_output=True, text=True, check=False)
 
 
+def fails_with(source: Path, tmp_path: Path, expected: str, *command: str) -> None:
+    """`build.py COMMAND --source SOURCE` stops with exit 1, `expected` as its last line, no traceback, and
+    nothing in the output folder."""
+    out = tmp_path / "out"
+    result = build(*command, "--source", str(source), "--out", str(out))
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == expected
+    assert not out.exists() or not any(out.iterdir()), "nothing may be left in the output folder"
+
+
 @pytest.fixture(scope="session")
 def seed_chapter() -> Path:
     if not SEED_CHAPTER.is_file():

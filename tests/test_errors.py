@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, build
+from conftest import FIXTURES, build, fails_with
 
 from press.diagnostics import BuildError
 from press.readers.common import read_text
@@ -26,15 +26,6 @@ def source_with(tmp_path: Path, *files: Path, toml: str | None = None) -> Path:
     if toml is not None:
         (source / "book.toml").write_text(toml, encoding="utf-8")
     return source
-
-
-def fails_with(source: Path, tmp_path: Path, expected: str, *command: str) -> None:
-    out = tmp_path / "out"
-    result = build(*command, "--source", str(source), "--out", str(out))
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1] == expected
-    assert not out.exists() or not any(out.iterdir()), "nothing may be left in the output folder"
 
 
 def test_missing_source_folder(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import build
+from conftest import build, fails_with
 from lxml import html as lxml_html
 
 from press import cli
@@ -33,15 +33,6 @@ def source(tmp_path: Path, files: dict[str, str], toml: str | None = None) -> Pa
     return folder
 
 
-def fails(folder: Path, tmp_path: Path, expected: str, *command: str) -> None:
-    out = tmp_path / "out"
-    result = build(*command, "--source", str(folder), "--out", str(out))
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1] == expected
-    assert not out.exists() or not any(out.iterdir()), "nothing may be left in the output folder"
-
-
 def model(folder: Path) -> tuple[dict, str]:
     """The model as JSON and the warnings, from `build.py model` as a user runs it."""
     result = build("model", "--source", str(folder))
@@ -60,7 +51,7 @@ def read(folder: Path):
 def test_deeply_nested_emphasis_is_an_error_with_its_line(tmp_path: Path, command: str) -> None:
     text = "Intro.\n\nHello " + "*" * 5000 + "x" + "*" * 5000 + "\n"
     folder = source(tmp_path, {"c.md": text})
-    fails(folder, tmp_path, f"{folder / 'c.md'}:3: error [nesting] emphasis is nested 2500 levels deep; "
+    fails_with(folder, tmp_path, f"{folder / 'c.md'}:3: error [nesting] emphasis is nested 2500 levels deep; "
           "at most 20 are supported", command)
 
 
@@ -84,30 +75,31 @@ def test_note_call_inside_its_own_note_is_text_with_a_warning(tmp_path: Path) ->
 
 def test_front_matter_number_zero(tmp_path: Path) -> None:
     folder = source(tmp_path, {"c.md": "---\ntitle: T\nnumber: 0\n---\n\nText.\n"})
-    fails(folder, tmp_path, f"{folder / 'c.md'}:3: error [chapter-number] chapter numbers start at 1, "
+    fails_with(folder, tmp_path, f"{folder / 'c.md'}:3: error [chapter-number] chapter numbers start at 1, "
           "but `number` is 0")
 
 
 def test_file_named_zero(tmp_path: Path) -> None:
     folder = source(tmp_path, {"00-preface.md": "Text.\n"})
-    fails(folder, tmp_path, f"{folder / '00-preface.md'}:1: error [chapter-number] chapter numbers start at 1, "
+    fails_with(folder, tmp_path, f"{folder / '00-preface.md'}:1: error [chapter-number] chapter numbers start at 1, "
           "but the number in the file name is 00 (rename the file or set `number:` in its front matter)")
 
 
 def test_front_matter_number_superscript(tmp_path: Path) -> None:
     folder = source(tmp_path, {"c.md": "---\nnumber: ²\n---\n\nText.\n"})
-    fails(folder, tmp_path, f"{folder / 'c.md'}:2: error [chapter-number] `number` must be a whole number, not `²`")
+    fails_with(folder, tmp_path,
+               f"{folder / 'c.md'}:2: error [chapter-number] `number` must be a whole number, not `²`")
 
 
 def test_front_matter_number_of_5000_digits(tmp_path: Path) -> None:
     folder = source(tmp_path, {"c.md": "---\nnumber: " + "7" * 5000 + "\n---\n\nText.\n"})
-    fails(folder, tmp_path, f"{folder / 'c.md'}:2: error [chapter-number] `number` has 5000 digits; "
+    fails_with(folder, tmp_path, f"{folder / 'c.md'}:2: error [chapter-number] `number` has 5000 digits; "
           "a chapter number has at most 6")
 
 
 def test_file_name_number_of_seven_digits(tmp_path: Path) -> None:
     folder = source(tmp_path, {"lesson-1234567.txt": "Text.\n"})
-    fails(folder, tmp_path, f"{folder / 'lesson-1234567.txt'}:1: error [chapter-number] the number in the file "
+    fails_with(folder, tmp_path, f"{folder / 'lesson-1234567.txt'}:1: error [chapter-number] the number in the file "
           "name has 7 digits; a chapter number has at most 6 (rename the file or set `number:` in its front matter)")
 
 
@@ -116,13 +108,13 @@ def test_sheet_reference_of_5000_digits(tmp_path: Path) -> None:
     (folder / "sheets").mkdir()
     (folder / "sheets" / "big.toml").write_text('title = "Big"\n\nitems = [\n  { passage = "' + "9" * 5000
                                                 + '" },\n]\n', encoding="utf-8")
-    fails(folder, tmp_path, f"{folder / 'sheets' / 'big.toml'}:4: error [passage] passage \"" + "9" * 60
+    fails_with(folder, tmp_path, f"{folder / 'sheets' / 'big.toml'}:4: error [passage] passage \"" + "9" * 60
           + '…": a number of 5000 digits; chapter and block numbers have at most 6', "sheet", "big")
 
 
 def test_passage_option_of_5000_digits(tmp_path: Path) -> None:
     folder = source(tmp_path, {"01-c.md": f"Text.\n\n{HEBREW}\n"})
-    fails(folder, tmp_path, 'error [passage] passage "1:' + "9" * 58 + '…": a number of 5000 digits; chapter and '
+    fails_with(folder, tmp_path, 'error [passage] passage "1:' + "9" * 58 + '…": a number of 5000 digits; chapter and '
           "block numbers have at most 6", "sheet", "--passage", "1:" + "9" * 5000)
 
 
@@ -142,19 +134,19 @@ def test_paragraph_separator_with_soft_hyphens_is_a_space(tmp_path: Path) -> Non
 
 def test_nul_escape_in_book_toml_title(tmp_path: Path) -> None:
     folder = source(tmp_path, {"c.md": f"Text.\n\n{HEBREW}\n"}, toml='author = "A"\ntitle = "Bad\\u0000Title"\n')
-    fails(folder, tmp_path, f"{folder / 'book.toml'}:2: error [control-character] `title` holds U+0000, a control "
+    fails_with(folder, tmp_path, f"{folder / 'book.toml'}:2: error [control-character] `title` holds U+0000, a control "
           "character that cannot be printed; remove it")
 
 
 def test_nul_byte_in_book_toml(tmp_path: Path) -> None:
     folder = source(tmp_path, {"c.md": f"Text.\n\n{HEBREW}\n"}, toml='author = "A"\n\ntitle = "Bad\x00Title"\n')
-    fails(folder, tmp_path, f"{folder / 'book.toml'}:3: error [control-character] U+0000, a control character "
+    fails_with(folder, tmp_path, f"{folder / 'book.toml'}:3: error [control-character] U+0000, a control character "
           "that cannot be printed; remove it")
 
 
 def test_control_character_in_a_chapter(tmp_path: Path) -> None:
     folder = source(tmp_path, {"c.txt": "First.\n\nSecond\x0bline.\n"})
-    fails(folder, tmp_path, f"{folder / 'c.txt'}:3: error [control-character] U+000B, a control character "
+    fails_with(folder, tmp_path, f"{folder / 'c.txt'}:3: error [control-character] U+000B, a control character "
           "that cannot be printed; remove it", "model")
 
 
@@ -163,13 +155,13 @@ def test_control_character_escape_in_a_sheet_file(tmp_path: Path) -> None:
     (folder / "sheets").mkdir()
     (folder / "sheets" / "s.toml").write_text('title = "S"\nitems = [\n  { passage = "1" },\n'
                                               '  { question = "Why\\u0007?" },\n]\n', encoding="utf-8")
-    fails(folder, tmp_path, f"{folder / 'sheets' / 's.toml'}:4: error [control-character] `question` in item 2 "
+    fails_with(folder, tmp_path, f"{folder / 'sheets' / 's.toml'}:4: error [control-character] `question` in item 2 "
           "holds U+0007, a control character that cannot be printed; remove it", "sheet", "s")
 
 
 def test_empty_chapter_names_its_line(tmp_path: Path) -> None:
     folder = source(tmp_path, {"01-a.md": "Text.\n", "02-b.md": "---\ntitle: Empty\n---\n"})
-    fails(folder, tmp_path, f"{folder / '02-b.md'}:1: error [empty-chapter] chapter has no paragraphs")
+    fails_with(folder, tmp_path, f"{folder / '02-b.md'}:1: error [empty-chapter] chapter has no paragraphs")
 
 
 @pytest.mark.parametrize(("toml", "line"), [
@@ -180,12 +172,12 @@ def test_empty_chapter_names_its_line(tmp_path: Path) -> None:
 ])
 def test_unknown_print_key_names_its_line(tmp_path: Path, toml: str, line: int) -> None:
     folder = source(tmp_path, {"c.md": "Text.\n"}, toml=toml)
-    fails(folder, tmp_path, f"{folder / 'book.toml'}:{line}: error [config-key] unknown key `trimm` in [print]")
+    fails_with(folder, tmp_path, f"{folder / 'book.toml'}:{line}: error [config-key] unknown key `trimm` in [print]")
 
 
 def test_bad_front_matter_number_names_its_line(tmp_path: Path) -> None:
     folder = source(tmp_path, {"c.md": "---\ntitle: T\ntitle_he: ט\nnumber: twelve\n---\n\nText.\n"})
-    fails(folder, tmp_path, f"{folder / 'c.md'}:4: error [chapter-number] `number` must be a whole number, "
+    fails_with(folder, tmp_path, f"{folder / 'c.md'}:4: error [chapter-number] `number` must be a whole number, "
           "not `twelve`")
 
 
@@ -195,7 +187,7 @@ def test_bad_front_matter_number_names_its_line(tmp_path: Path) -> None:
 ])
 def test_print_as_an_array_names_its_line(tmp_path: Path, toml: str, line: int) -> None:
     folder = source(tmp_path, {"c.md": "Text.\n"}, toml=toml)
-    fails(folder, tmp_path, f"{folder / 'book.toml'}:{line}: error [config-type] `print` must be a table")
+    fails_with(folder, tmp_path, f"{folder / 'book.toml'}:{line}: error [config-type] `print` must be a table")
 
 
 @pytest.mark.parametrize(("toml", "message"), [

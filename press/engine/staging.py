@@ -21,17 +21,18 @@ PREFIX = ".press-staging-"  # press/engine/litter.py STAGING: a killed build's f
 
 
 class Staging:
-    """`with Staging(out) as folder:` write into `folder`, then `commit(written)`."""
+    """`with Staging(out) as folder:` write into `folder`, then `commit(written)`.
+
+    `out` exists: the guard's lock made it (press/engine/guard.py), and removes it again if it made it
+    and the build fails.
+    """
 
     def __init__(self, out: Path) -> None:
         self.out = out
         self.folder: Path | None = None
-        self._created = False
 
     def __enter__(self) -> Path:
-        self._created = not self.out.exists()
         try:
-            self.out.mkdir(parents=True, exist_ok=True)
             self.folder = Path(tempfile.mkdtemp(prefix=PREFIX, dir=self.out))
         except OSError as exc:
             raise error("output", f"cannot write to the output folder: {exc.strerror}", self.out) from None
@@ -55,5 +56,3 @@ class Staging:
                  traceback: TracebackType | None) -> None:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
-        if self._created and kind is not None and not any(self.out.iterdir()):
-            self.out.rmdir()

@@ -34,7 +34,7 @@ def read_book(source: Path, reporter: Reporter) -> Book:
     check_sources(source, (*files, *texts, toml))  # before anything is read: links out are errors
     with processing(toml):
         settings = config.load(toml) if toml.is_file() else config.Settings()
-    read, credits = sefaria.read(texts, _sefaria_settings(settings), reporter) if texts else ((), ())
+    read, credits = sefaria.read(texts, settings, reporter) if texts else ((), ())
     chapters = read + tuple(_read_chapter(path, position, reporter) for position, path in enumerate(files, 1))
     _check_numbers(chapters)
     title = settings.title or (chapters[0].title if len(chapters) == 1 else _humanise(source.resolve().name))
@@ -49,12 +49,6 @@ def read_book(source: Path, reporter: Reporter) -> Book:
         settings=settings,
         credits=credits,
     )
-
-
-def _sefaria_settings(settings: config.Settings):
-    from types import SimpleNamespace
-
-    return SimpleNamespace(chapters=settings.sefaria.chapters, version=settings.sefaria.version, path=settings.path)
 
 
 def _text_title_he(read: tuple[Chapter, ...]) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from press import bidi
+from press.config import Settings
 from press.diagnostics import Reporter, error
 from press.hebrew import hebrew_numeral
 from press.model import Block, Chapter, Credit, Inline, Lang, Note, Paragraph, SourceSpan
@@ -45,9 +46,9 @@ def text_files(source: Path) -> list[Path]:
     return sorted(p for p in source.iterdir() if p.suffix == SUFFIX and p.is_file())
 
 
-def read(paths: list[Path], settings: Any, reporter: Reporter) -> tuple[tuple[Chapter, ...], tuple[Credit, ...]]:
+def read(paths: list[Path], settings: Settings, reporter: Reporter) -> tuple[tuple[Chapter, ...], tuple[Credit, ...]]:
     """The chapters of the Sefaria text in `paths`, and the versions to credit."""
-    versions = [_chosen(path, settings.version) for path in paths]
+    versions = [_chosen(path, settings.sefaria.version) for path in paths]
     by_lang = _one_per_language(versions)
     first = next(iter(by_lang.values()))
     for version in by_lang.values():
@@ -56,7 +57,7 @@ def read(paths: list[Path], settings: Any, reporter: Reporter) -> tuple[tuple[Ch
                         "a Hebrew and an English version of the same text make a book", version.path,
                         pointer=version.pointer + "title")
     count = max(len(v.text) for v in by_lang.values())
-    wanted = _chapters(settings.chapters, count, settings.path)
+    wanted = _chapters(settings.sefaria.chapters, count, settings.path)
     chapters = tuple(_chapter(number, by_lang, reporter) for number in wanted)
     return chapters, tuple(v.credit for v in by_lang.values())
 
