@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from press.checks import check_chapter_sizes
 from press.editions.base import atomic_path
 from press.editions.book import worker
 from press.editions.book.worker import ChapterPiece
@@ -94,6 +95,7 @@ class Pieces:
 
 def pieces(book: Book, jobs: int | None = None) -> Pieces:
     """Every piece of the book, laid out or from the cache; the workers are gone when it returns."""
+    check_chapter_sizes(book)  # before a worker starts on a chapter it cannot finish in reasonable time
     build = _Build(book, BuildCache.default(), jobs or os.cpu_count() or 1)
     try:
         chapters, cached = build.chapters()
