@@ -271,17 +271,31 @@ def _set_under(placed: list[Placed], pairs: list[int]) -> bool:
 
 def _fill(frags: list[Frag], pages: list[Page], *, balance: bool) -> list[Frag]:
     """Set `frags` on the pages in order, from each page's next line down; what does not fit is
-    returned. With `balance`, the first page takes only about its share, so that both end at the
-    same depth when the text is shorter than the room."""
+    returned. With `balance`, where the text is shorter than the room, the first page takes only
+    about its share, so that both end at the same depth; where it is longer (or the share would
+    leave the first page empty: a blank page), both pages are filled to their foot, since what
+    carries over would otherwise leave white under both."""
+    if balance and frags:
+        trial = [page.copy() for page in pages]
+        rest = _fill_balanced(list(frags), trial)
+        if not rest and trial[0].placed:
+            for page, filled in zip(pages, trial, strict=True):
+                page.placed[:], page.notes = filled.placed, filled.notes
+            return rest
     rest = list(frags)
-    if balance and rest:
-        total = sum(f.height + f.para.gap for f in rest)
-        tops = [page.next_top() for page in pages]
-        depth = (total + sum(tops)) / 2
-        if depth > tops[1]:  # else the second page's own text reaches below it: all on the first
-            slack = (rest[0].para.lines[rest[0].first].bottom - rest[0].para.lines[rest[0].first].top) / 2
-            rest = _fill_page(rest, pages[0], min(depth + slack, pages[0].height))
-            return _fill_page(rest, pages[1], pages[1].height)
+    for page in pages:
+        rest = _fill_page(rest, page, page.height)
+    return rest
+
+
+def _fill_balanced(rest: list[Frag], pages: list[Page]) -> list[Frag]:
+    total = sum(f.height + f.para.gap for f in rest)
+    tops = [page.next_top() for page in pages]
+    depth = (total + sum(tops)) / 2
+    if depth > tops[1]:  # else the second page's own text reaches below it: all on the first
+        slack = (rest[0].para.lines[rest[0].first].bottom - rest[0].para.lines[rest[0].first].top) / 2
+        rest = _fill_page(rest, pages[0], min(depth + slack, pages[0].height))
+        return _fill_page(rest, pages[1], pages[1].height)
     for page in pages:
         rest = _fill_page(rest, page, page.height)
     return rest
