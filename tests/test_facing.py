@@ -143,13 +143,7 @@ def test_each_hebrew_stands_at_the_height_of_its_english_on_the_facing_page(book
     assert aligned >= len(pairs) * 0.7, f"only {aligned} of {len(pairs)} pairs level"
 
 
-# Open defect (issue 13's note): with the English hyphenated in a Hebrew-led book (issue 12), the seed's
-# first body spread ends its two pages 17.8 pt apart, more than a line. Strict: it fails once fixed.
-LEVEL_CASES = [pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason="seed-he: ends 1.25 lines apart"))
-               if case == ("seed", "he") else case for case in CASES]
-
-
-@pytest.mark.parametrize(("name", "primary"), LEVEL_CASES)
+@pytest.mark.parametrize(("name", "primary"), CASES)
 def test_both_pages_of_a_spread_end_level_and_full(books, name: str, primary: str) -> None:
     book = books[(name, primary)]
     checked = 0

@@ -36,6 +36,7 @@ class Line:
     bottom: float
     baseline: float
     offset: int | None  # where the line begins in the paragraph's text; None: it cannot begin a piece
+    hyphen: bool = False  # it begins inside a word, the line before ending with a hyphen
 
 
 @dataclass(frozen=True, slots=True)

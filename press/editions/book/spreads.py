@@ -111,7 +111,7 @@ class _Chapter:
         runs = paragraph.runs
         if end is not None:
             runs = spread_measure.split_runs(runs, end)[0]
-            classes += " cut"
+            classes += " cut hyphen" if lines[frag.end].hyphen else " cut"
         if start:
             runs = spread_measure.split_runs(runs, start)[1]
             classes += " continued"
