@@ -113,3 +113,17 @@ def test_commentary_longer_than_the_share_of_the_first_page_fills_both_pages() -
                 if p.frag.para.block == 2)
     assert lines == 30, "the commentary stays on its pair's spread"
     assert second.pages["en"].placed[0].frag.para.block == 3
+
+
+def test_both_pages_reach_their_foot_when_one_has_footnotes() -> None:
+    """The English page's footnotes leave it less room: the justified pairs stay level, and the commentary
+    under them on the Hebrew page is let down to its foot."""
+    english = Frag.whole(para(1, "en", 6, notes=((0, 120.0),)))
+    noted = Unit(english, Frag.whole(para(1, "he", 4, 26.0, 19.0)), (para(2, "en", 6),))
+    spreads = plan([noted, pair(3, 8, 5, para(4, "en", 10)), pair(5, 12, 6, para(6, "en", 20))], [], ORDER, HEIGHT,
+                   10.0)
+    first = spreads[0]
+    for page in first.pages.values():
+        assert page.limit(0) - page.bottom() < 20.0, "each page reaches its foot (within a line)"
+    en, he = baselines(first, "en"), baselines(first, "he")
+    assert all(en[(b, "en")] == pytest.approx(he[(b, "he")]) for b, lang in he if lang == "he")

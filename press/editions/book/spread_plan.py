@@ -166,6 +166,9 @@ def plan(units: list[Unit], carry: list[Frag], order: tuple[str, str], height: f
             band = _fill(queue, [pages[order[0]], pages[order[1]]], balance=True)
             if pending and not band:  # not the chapter's last spread: its pages reach their foot
                 _justify(pages)
+        if band or pending:
+            for page in pages.values():
+                _lower(page, _pairs(pages))
         spreads.append(Spread(pages))
         if band and not any(page.placed for page in pages.values()):
             raise ValueError(f"block {band[0].para.block}: a line taller than a page")
@@ -236,9 +239,7 @@ def _block_of(unit: Unit) -> int:
 def _justify(pages: dict[str, Page]) -> None:
     """Vertical justification: the white left under both pages is shared out between the spread's
     pairs (and before the commentary under them), alike on both pages, so pairs stay level."""
-    english = {placed.frag.para.block for placed in pages["en"].placed if placed.frag.para.lang == "en"}
-    pairs = [placed.frag.para.block for placed in pages["he"].placed
-             if placed.frag.para.lang == "he" and placed.frag.para.block in english]
+    pairs = _pairs(pages)
     white = min(page.limit(0) - page.bottom() for page in pages.values()) - 0.5  # rounding
     if white <= 0 or not pairs:
         return
@@ -257,6 +258,26 @@ def _justify(pages: dict[str, Page]) -> None:
                 shift = step * len(pairs)
             moved.append(Placed(placed.frag, placed.y + shift))
         page.placed[:] = moved
+
+
+def _pairs(pages: dict[str, Page]) -> list[int]:
+    """The blocks of the pairs (or parts of pairs) a spread shows, in order."""
+    english = {placed.frag.para.block for placed in pages["en"].placed if placed.frag.para.lang == "en"}
+    return [placed.frag.para.block for placed in pages["he"].placed
+            if placed.frag.para.lang == "he" and placed.frag.para.block in english]
+
+
+def _lower(page: Page, pairs: list[int]) -> None:
+    """What is set under the pairs on a page that still ends above its foot (the other page has
+    footnotes, or its commentary could not be cut a line lower) is let down to the foot, the white
+    shared out above each of its pieces: the pairs stay level, and both pages reach their foot."""
+    last = max((i for i, placed in enumerate(page.placed) if placed.frag.para.block in pairs), default=None)
+    white = page.limit(0) - page.bottom() - 0.5  # rounding
+    if last is None or last == len(page.placed) - 1 or white <= 0:
+        return
+    under = page.placed[last + 1:]
+    step = white / len(under)
+    page.placed[last + 1:] = [Placed(placed.frag, placed.y + step * (k + 1)) for k, placed in enumerate(under)]
 
 
 def _set_under(placed: list[Placed], pairs: list[int]) -> bool:
