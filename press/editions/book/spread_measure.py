@@ -152,7 +152,7 @@ def _word_start(text: str, offset: int) -> tuple[int, bool]:
     hyphenated line: it begins at its first letter)."""
     start = offset
     while offset > 0 and not text[offset - 1].isspace() and not _significant(text[offset - 1]):
-        if text[offset - 1] in "—–-/":
+        if text[offset - 1] in "—–-/\u2010":
             return offset, False  # a line may begin after a dash
         offset -= 1
     if offset > 0 and _significant(text[offset - 1]):
