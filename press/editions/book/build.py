@@ -37,7 +37,7 @@ from press.editions.book.worker import ChapterPiece
 from press.engine import finish, folio_stamps, preflight
 from press.engine.buildcache import BuildCache, digest, environment
 from press.engine.join import JoinPiece, join
-from press.engine.pool import WorkerPool, completed
+from press.engine.pool import book_pool, completed
 from press.engine.progress import Progress, note
 from press.model import Book
 
@@ -153,7 +153,7 @@ class _Build:
         self.book, self.cache, self.jobs = book, cache, jobs
         fonts = tuple(face.path for face in ensure_static_fonts())
         self.environment = environment(_book_fields(book), finish.created(), fonts)
-        self._pool = WorkerPool(jobs, worker.start, worker.start_process, (book,))
+        self._pool = book_pool(jobs, worker.start, worker.start_process, (book,))
 
     def pool(self, tasks: int) -> Executor:
         """Worker processes, no more than there are tasks; in this process for a single task."""
