@@ -174,6 +174,7 @@ def _executor(args: argparse.Namespace, library: bool):  # -> press.engine.pool.
 def _library(args: argparse.Namespace) -> int:
     """`build.py library DIR`: each book folder's outputs into OUT/NAME/; a failed book stops no other.
     Exit status: 0 every book built, 1 one failed (its error printed), 3 an internal error in one."""
+    from press.engine.litter import build_scratch
     from press.engine.pool import sharing
 
     folders = sorted(p for p in args.folder.iterdir() if (p / "book.toml").is_file()) if args.folder.is_dir() else []
@@ -181,7 +182,7 @@ def _library(args: argparse.Namespace) -> int:
         raise error("library", "no book folder here (a folder with its own book.toml)", args.folder)
     names = _outputs(args.outputs)
     started, failed, bug = time.monotonic(), [], False
-    with sharing(_executor(args, library=True)):
+    with build_scratch(), sharing(_executor(args, library=True)):  # one scratch for all: see build_scratch
         for number, folder in enumerate(folders, 1):
             began = time.monotonic()
             outcome = _library_book(folder, args.out / folder.name, names, args)

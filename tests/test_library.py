@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,11 +15,14 @@ BAD_LINE = "books/beta/book.toml:3: error [config-key] unknown key `colour`"
 
 
 def three_books(folder: Path) -> Path:
-    """alpha and gamma: the sample book; beta: the sample with a misspelt key on line 3 of its book.toml;
+    """alpha and gamma: the sample book under other titles; beta: the sample with a misspelt key on line 3 of its book.toml;
     and a folder with no book.toml, which is not a book."""
     books = folder / "books"
-    for name in ("alpha", "beta", "gamma"):
-        shutil.copytree(PROJECT / "source", books / name)
+    for name in ("alpha", "beta", "gamma"):  # each its own title: no book finds the pieces of another cached
+        toml = shutil.copytree(PROJECT / "source", books / name) / "book.toml"
+        text = toml.read_text(encoding="utf-8")
+        toml.write_text(re.sub(r'^title = ".*"$', f'title = "{name.title()}"', text, count=1, flags=re.M),
+                        encoding="utf-8")
     (books / "beta" / "book.toml").write_text('title = "Beta"\nauthor = "Tester"\ncolour = "red"\n',
                                               encoding="utf-8")
     (books / "drafts").mkdir()
