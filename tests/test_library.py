@@ -15,8 +15,8 @@ BAD_LINE = "books/beta/book.toml:3: error [config-key] unknown key `colour`"
 
 
 def three_books(folder: Path) -> Path:
-    """alpha and gamma: the sample book under other titles; beta: the sample with a misspelt key on line 3 of its book.toml;
-    and a folder with no book.toml, which is not a book."""
+    """alpha and gamma: the sample book under other titles; beta: the sample with a misspelt key on line 3
+    of its book.toml; and a folder with no book.toml, which is not a book."""
     books = folder / "books"
     for name in ("alpha", "beta", "gamma"):  # each its own title: no book finds the pieces of another cached
         toml = shutil.copytree(PROJECT / "source", books / name) / "book.toml"

@@ -44,7 +44,7 @@ class DaskShared:
         self._executor = self.client.get_executor(pure=False)
 
     def _check_workers(self, address: str) -> None:
-        """At least one worker, and every worker able to import this project (press/ on its sys.path)."""
+        """At least one worker; the scheduler and every worker able to import this project."""
         import importlib.util
 
         try:
@@ -53,11 +53,16 @@ class DaskShared:
             self.client.close()
             raise error("executor", f"no Dask worker joined the scheduler at {address} in {CONNECT_SECONDS} s"
                         ) from None
+        # The scheduler unpickles each task (its function names this project's), and the workers run it.
+        if self.client.run_on_scheduler(importlib.util.find_spec, "press") is None:
+            self.client.close()
+            raise error("executor", f"the Dask scheduler at {address} cannot import this project: start it "
+                        "with PYTHONPATH set to the checkout (README: A library and Dask)")
         found = self.client.run(importlib.util.find_spec, "press")
         if lacking := sorted(worker for worker, spec in found.items() if spec is None):
             self.client.close()
             raise error("executor", f"Dask worker {lacking[0]} cannot import this project: start it with "
-                        "PYTHONPATH set to the checkout (README: Dask)")
+                        "PYTHONPATH set to the checkout (README: A library and Dask)")
 
     def pool(self, start_here: Callable[..., None], start_worker: Callable[..., None],
              args: tuple[Any, ...]) -> PreparedPool:
