@@ -13,10 +13,14 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from press.diagnostics import BuildError, Reporter, error, internal_error, processing
 from press.editions import WRITERS, cache_command
 from press.model import Book
+
+if TYPE_CHECKING:
+    from press.engine.pool import Shared
 
 EPILOG = """examples:
   python build.py                          build book.pdf, booklet.pdf, book.epub and sheet.pdf
@@ -154,7 +158,7 @@ def _build(book: Book, source: Path, out: Path, names: list[str], args: argparse
             return staging.commit(written)
 
 
-def _executor(args: argparse.Namespace, library: bool):  # -> press.engine.pool.Shared | None
+def _executor(args: argparse.Namespace, library: bool) -> Shared | None:
     """--executor, else $PRESS_EXECUTOR, else local: None (each book its own pool) or a shared executor.
 
     Not a book.toml setting: where a book is laid out is the machine's business, not the book's."""

@@ -3,8 +3,10 @@
 1. Each chapter's body is laid out without folios (its running heads do
    not depend on where it falls: every chapter opens on a recto), by a
    pool of worker processes that load the stylesheets and fonts once
-   (press/editions/book/worker.py). A chapter found in the build cache is
-   not laid out at all.
+   (press/editions/book/worker.py; or the workers of an executor shared
+   by a library's books or on a Dask cluster, each task carrying the
+   book: press/engine/shared_pool.py). A chapter found in the build cache
+   is not laid out at all.
 2. With every chapter's page count known, the folios follow: a blank page
    before a chapter that would open on a verso, the first folio of each
    chapter, the contents. The front matter and a few folio samples are
