@@ -41,6 +41,10 @@ class BuildError(Exception):
         super().__init__("\n".join(str(d) for d in diagnostics))
         self.diagnostics = diagnostics
 
+    def __reduce__(self) -> tuple[type[BuildError], tuple[Diagnostic, ...]]:
+        # Raised in a worker of another process (a Dask worker), it arrives with its diagnostics.
+        return BuildError, self.diagnostics
+
 
 def error(code: str, message: str, path: Path | None = None, line: int | None = None,
           pointer: str | None = None) -> BuildError:

@@ -71,14 +71,31 @@ def cache_temporaries(cache: Path) -> list[tuple[Path, int]]:
 @contextlib.contextmanager
 def build_scratch() -> Iterator[Path]:
     """A scratch folder for every temporary file of the build: Python's `tempfile` module makes them
-    there, in this process and in the worker processes forked from it, until the build ends."""
+    there, in this process and in the worker processes forked from it, until the build ends.
+
+    Inside another (`build.py library`: one around all its books), the outer one serves: what a
+    process keeps past one book (WeasyPrint's font configuration writes its fonts to a temporary
+    folder once, and the sheets' stylesheets keep it) must outlive that book's build."""
+    if _SYSTEM_TEMP:
+        yield Path(tempfile.gettempdir())
+        return
+    _SYSTEM_TEMP.append(Path(tempfile.gettempdir()))
     folder = Path(tempfile.mkdtemp(prefix=f"press-build-{os.getpid()}-"))
     previous, tempfile.tempdir = tempfile.tempdir, str(folder)
     try:
         yield folder
     finally:
         tempfile.tempdir = previous
+        _SYSTEM_TEMP.clear()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+_SYSTEM_TEMP: list[Path] = []  # the system's temporary folder, while a build's scratch stands in for it
+
+
+def system_temp() -> Path:
+    """Where the builds' scratch folders are: the system's temporary folder, even inside one of them."""
+    return _SYSTEM_TEMP[0] if _SYSTEM_TEMP else Path(tempfile.gettempdir())
 
 
 def scratch_folders(folder: Path) -> list[tuple[Path, int]]:
@@ -91,8 +108,9 @@ def sweep(output: Path, cache: Path) -> list[Path]:
     """Remove the temporaries of earlier builds that were killed; the caller holds the output's lock."""
     started = time.time()
     stale = [path for path in output_temporaries(output) if _older(path, started)]
-    others = [*cache_temporaries(cache), *scratch_folders(Path(tempfile.gettempdir()))]
-    stale += [path for path, pid in others if _older(path, started) and not _running(pid)]
+    others = [*cache_temporaries(cache), *scratch_folders(system_temp())]
+    ours = Path(tempfile.gettempdir()) if _SYSTEM_TEMP else None  # a library's scratch, older than this book
+    stale += [path for path, pid in others if _older(path, started) and not _running(pid) and path != ours]
     return [path for path in stale if _remove(path)]
 
 
@@ -109,7 +127,7 @@ class Janitor:
         self.pid, self.pipe = 0, -1
         if not hasattr(os, "fork"):
             return
-        scratch, build = Path(tempfile.gettempdir()), os.getpid()
+        scratch, build = system_temp(), os.getpid()
         read, self.pipe = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # the janitor: only the pipe's read end and the lock are kept open

@@ -10,6 +10,10 @@ results), whatever the number of workers:
   more of them than there are tasks, grown when a later step has more.
 - `background_pool` is for a few short, independent steps (the EPUB's
   font subsets and cover), forked while the caller goes on working.
+- `book_pool` is what a book's build asks for: a `WorkerPool` of its own,
+  or, inside `sharing(executor)`, its share of an executor every book of
+  the command uses (`build.py library`, `--executor dask://`:
+  press/engine/shared_pool.py, press/engine/dask_pool.py).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from press.engine.orphans import die_with_parent
 
@@ -65,6 +69,44 @@ class WorkerPool:
         if self._executor is not None:
             self._executor.shutdown()
             self._executor = None
+
+
+class Pool(Protocol):
+    def executor(self, tasks: int) -> Executor: ...
+    def close(self) -> None: ...
+
+
+class Shared(Protocol):
+    """An executor shared by every book of a command: a book's pool is its share of it."""
+
+    def pool(self, start_here: Callable[..., None], start_worker: Callable[..., None],
+             args: tuple[Any, ...]) -> Pool: ...
+    def close(self) -> None: ...
+
+
+_SHARING: list[Shared] = []
+
+
+@contextmanager
+def sharing(shared: Shared | None) -> Iterator[None]:
+    """Every book built inside gets its pool from `shared` (None: each its own WorkerPool); closed after."""
+    if shared is None:
+        yield
+        return
+    _SHARING.append(shared)
+    try:
+        yield
+    finally:
+        _SHARING.remove(shared)
+        shared.close()
+
+
+def book_pool(jobs: int, start_here: Callable[..., None], start_worker: Callable[..., None],
+              args: tuple[Any, ...]) -> Pool:
+    """A book's pool: its share of the executor in force, else worker processes of its own."""
+    if _SHARING:
+        return _SHARING[-1].pool(start_here, start_worker, args)
+    return WorkerPool(jobs, start_here, start_worker, args)
 
 
 def completed(futures: Iterable[Future]) -> Iterator[Future]:

@@ -3,8 +3,10 @@
 1. Each chapter's body is laid out without folios (its running heads do
    not depend on where it falls: every chapter opens on a recto), by a
    pool of worker processes that load the stylesheets and fonts once
-   (press/editions/book/worker.py). A chapter found in the build cache is
-   not laid out at all.
+   (press/editions/book/worker.py; or the workers of an executor shared
+   by a library's books or on a Dask cluster, each task carrying the
+   book: press/engine/shared_pool.py). A chapter found in the build cache
+   is not laid out at all.
 2. With every chapter's page count known, the folios follow: a blank page
    before a chapter that would open on a verso, the first folio of each
    chapter, the contents. The front matter and a few folio samples are
@@ -38,7 +40,7 @@ from press.editions.book.worker import ChapterPiece
 from press.engine import finish, folio_stamps, preflight
 from press.engine.buildcache import BuildCache, digest, environment
 from press.engine.join import JoinPiece, join
-from press.engine.pool import WorkerPool, completed
+from press.engine.pool import book_pool, completed
 from press.engine.progress import Progress, note
 from press.model import Book
 
@@ -155,7 +157,7 @@ class _Build:
         self.book, self.cache, self.jobs = book, cache, jobs
         fonts = tuple(face.path for face in ensure_static_fonts())
         self.environment = environment(_book_fields(book), finish.created(), fonts)
-        self._pool = WorkerPool(jobs, worker.start, worker.start_process, (book,))
+        self._pool = book_pool(jobs, worker.start, worker.start_process, (book,))
 
     def pool(self, tasks: int) -> Executor:
         """Worker processes, no more than there are tasks; in this process for a single task."""
