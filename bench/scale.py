@@ -54,22 +54,25 @@ class Row:
 
 
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
-    """(wall s, CPU s of the process tree, peak MB of the tree, its stdout's last line)."""
+    """(wall s, CPU s of the process tree, peak MB of the tree, its stdout's last book.pdf line, or for a
+    command that failed, its exit status and the last line of its standard error)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    with tempfile.TemporaryFile("w+") as out:
-        process = subprocess.Popen(command, env=env, cwd=PROJECT, stdout=out, stderr=subprocess.DEVNULL)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen(command, env=env, cwd=PROJECT, stdout=out, stderr=err)
         peak = 0
         while process.poll() is None:
             peak = max(peak, tree_rss(process.pid))
             time.sleep(0.05)
         wall = time.monotonic() - started
         out.seek(0)
+        err.seek(0)
         lines = [line for line in out.read().splitlines() if line.startswith("book.pdf:")]
+        errors = err.read().strip().splitlines()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if process.returncode:
-        raise SystemExit(f"{' '.join(command)} exited {process.returncode}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if process.returncode:  # one failed size is reported as such; the rest of the run goes on
+        return wall, cpu, peak / 1e6, f"FAILED: exit {process.returncode}: {errors[-1] if errors else ''}"
     return wall, cpu, peak / 1e6, lines[-1] if lines else ""
 
 
@@ -88,9 +91,10 @@ def run_axis(axis: str, sizes: list[float], make, commands: tuple[str, ...], scr
         env = {**os.environ, "PRESS_BUILD_CACHE": str(folder / "cache"), "SOURCE_DATE_EPOCH": "1700000000"}
         for command in commands:
             wall, cpu, peak, summary = build(command, source, folder / "out", env)
-            pages = summary.split(" pages", 1)[0].removeprefix("book.pdf: ") if summary else ""
-            rows.append(Row(axis, size, command, wall, cpu, peak, f"{pages} pages" if pages else ""))
-            print(f"{axis} {size:g}: {command} {wall:.1f} s wall, {cpu:.1f} s CPU, {peak:.0f} MB", flush=True)
+            pages = summary.split(" pages", 1)[0].removeprefix("book.pdf: ") if summary.startswith("book") else ""
+            note = summary if summary.startswith("FAILED") else f"{pages} pages" if pages else ""
+            rows.append(Row(axis, size, command, wall, cpu, peak, note))
+            print(f"{axis} {size:g}: {command} {wall:.1f} s wall, {cpu:.1f} s CPU, {peak:.0f} MB {note}", flush=True)
     return rows
 
 
