@@ -16,10 +16,18 @@ the resident sizes of the process and all its descendants, polled from
 4. `build.py epub` of the same book;
 5. `build.py epub` again after editing another chapter (subsets and cover from the cache).
 
+6. `build.py pdf` in the facing layout, cold and after an edit.
+
 With `--repeat N` the first two are measured N times, alternately (this
 machine's speed drifts by a tenth between minutes), and the fastest of
 each is reported, with every time in its notes and the highest peak of
 memory. The results go to bench/results/latest.md (and stdout).
+
+    .venv/bin/python bench/bench.py [CHAPTER] --layout LAYOUT [--times N] [--repeat N]
+
+measures one `[print] layout` alone: `build.py pdf` cold (fastest of
+`--repeat`), again with nothing changed (every chapter from the cache) and
+after editing one chapter, into bench/results/LAYOUT.md.
 """
 
 from __future__ import annotations
@@ -137,7 +145,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1,
                         help="measure the WeasyPrint pass and the cold build this many times, alternately, "
                              "and report the fastest of each (default 1)")
+    parser.add_argument("--layout", help="measure only the PDF of this [print] layout: cold, unchanged, after "
+                                         "one edit (results in bench/results/LAYOUT.md unless --results)")
     args = parser.parse_args()
+    if args.layout:
+        return layout_only(args)
     with tempfile.TemporaryDirectory(prefix="press-bench-") as scratch:
         folder = Path(scratch)
         source = make_book(args.chapter.resolve(), args.times, folder)
@@ -188,10 +200,55 @@ def facing_runs(source: Path, folder: Path, build: list[str], env: dict[str, str
     return runs
 
 
+def layout_only(args: argparse.Namespace) -> int:
+    """One layout's PDF builds of the book: cold (fastest of --repeat), from the cache, after one edit."""
+    results = args.results if "--results" in sys.argv else PROJECT / "bench" / "results" / f"{args.layout}.md"
+    with tempfile.TemporaryDirectory(prefix="press-bench-") as scratch:
+        folder = Path(scratch)
+        source = make_book(args.chapter.resolve(), args.times, folder)
+        toml = source / "book.toml"
+        toml.write_text(toml.read_text(encoding="utf-8").replace('layout = "stacked"', f'layout = "{args.layout}"'),
+                        encoding="utf-8")
+        env = {**os.environ, "PRESS_BUILD_CACHE": str(folder / "cache"), "SOURCE_DATE_EPOCH": "1700000000"}
+        out = folder / "out"
+        command = [PYTHON, str(PROJECT / "build.py"), "pdf", "--source", str(source), "--out", str(out)]
+        label = f"build.py pdf, {args.layout} layout"
+        colds = []
+        for _ in range(args.repeat):
+            shutil.rmtree(folder / "cache", ignore_errors=True)
+            colds.append(measure(f"{label}, cold", command, env, out / "book.pdf")[0])
+        runs = [fastest(colds), measure(f"{label}, nothing changed (cached)", command, env, out / "book.pdf")[0]]
+        edited = edit_one_chapter(source)
+        runs.append(measure(f"{label}, after editing {edited.name}", command, env, out / "book.pdf")[0])
+    report = render_layout(args, runs)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+def render_layout(args: argparse.Namespace, runs: list[Run]) -> str:
+    cold, cached, edit = (run.seconds for run in runs)
+    return "\n".join([
+        f"# Benchmark: the {args.layout} layout", "",
+        f"`{_shown(args.chapter)}` repeated {args.times} times; {os.cpu_count()} cores; "
+        f"command: `.venv/bin/python bench/bench.py {' '.join(sys.argv[1:])}`.", "",
+        "| run | time | pages/s | peak memory (process tree) | pages | file | notes |",
+        "|---|---|---|---|---|---|---|",
+        *(run.row() for run in runs), "",
+        f"- nothing changed / cold: {cached / cold:.3f}; after one edit / cold: {edit / cold:.3f}",
+        f"- load (`uptime`) at the end: {_load()}", "",
+    ])
+
+
+def _shown(chapter: Path) -> Path:
+    chapter = chapter.resolve()
+    return chapter.relative_to(PROJECT.parent) if chapter.is_relative_to(PROJECT.parent) else chapter
+
+
 def render(args: argparse.Namespace, runs: list[Run]) -> str:
     baseline, cold, edit = runs[0].seconds, runs[1].seconds, runs[2].seconds
-    chapter = args.chapter.resolve()
-    shown = chapter.relative_to(PROJECT.parent) if chapter.is_relative_to(PROJECT.parent) else chapter
+    shown = _shown(args.chapter)
     lines = [
         "# Benchmark", "",
         f"`{shown}` repeated {args.times} times; {os.cpu_count()} cores; "

@@ -93,3 +93,37 @@ def test_footnotes_take_the_room_of_their_page() -> None:
     assert page.notes == 150.0
     assert page.bottom() <= HEIGHT - 160.0
     assert len(spreads) == 2
+
+
+def test_a_short_rest_of_commentary_stands_on_the_first_page_not_alone_on_the_second() -> None:
+    """Three lines carried over cannot be shared out (two lines at least each side): they go on the
+    first page in reading order, not on the second with a blank page before it."""
+    (spread,) = plan([], [Frag.whole(para(9, "en", 3))], ORDER, HEIGHT, 0)
+    assert [p.frag.para.block for p in spread.pages[ORDER[0]].placed] == [9]
+    assert not spread.pages[ORDER[1]].placed
+
+
+def test_commentary_longer_than_the_share_of_the_first_page_fills_both_pages() -> None:
+    """The second page's footnotes leave it less room than the first: the first takes more than half of
+    the commentary, so that it all stays on the spread of its pair."""
+    hebrew = Frag.whole(para(1, "he", 5, 26.0, 19.0, notes=((0, 200.0),)))
+    noted = Unit(Frag.whole(para(1, "en", 10)), hebrew, (para(2, "en", 30),))
+    first, second = plan([noted, pair(3, 2, 1)], [], ORDER, HEIGHT, 10.0)
+    lines = sum(p.frag.end - p.frag.first for lang in ORDER for p in first.pages[lang].placed
+                if p.frag.para.block == 2)
+    assert lines == 30, "the commentary stays on its pair's spread"
+    assert second.pages["en"].placed[0].frag.para.block == 3
+
+
+def test_both_pages_reach_their_foot_when_one_has_footnotes() -> None:
+    """The English page's footnotes leave it less room: the justified pairs stay level, and the commentary
+    under them on the Hebrew page is let down to its foot."""
+    english = Frag.whole(para(1, "en", 6, notes=((0, 120.0),)))
+    noted = Unit(english, Frag.whole(para(1, "he", 4, 26.0, 19.0)), (para(2, "en", 6),))
+    spreads = plan([noted, pair(3, 8, 5, para(4, "en", 10)), pair(5, 12, 6, para(6, "en", 20))], [], ORDER, HEIGHT,
+                   10.0)
+    first = spreads[0]
+    for page in first.pages.values():
+        assert page.limit(0) - page.bottom() < 20.0, "each page reaches its foot (within a line)"
+    en, he = baselines(first, "en"), baselines(first, "he")
+    assert all(en[(b, "en")] == pytest.approx(he[(b, "he")]) for b, lang in he if lang == "he")

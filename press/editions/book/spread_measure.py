@@ -87,17 +87,34 @@ def _lines(box: Any, paragraph: Paragraph) -> tuple[Line, ...]:
     significant = [(i, ch) for i, ch in enumerate(text) if _significant(ch)]
     cursor = 0
     lines = []
+    hyphenated = False  # the line before ends with the hyphen of a word broken there
     for index, line in enumerate(lines_of(box)):
-        offset = None
-        if index == 0:
-            offset = 0
-        else:
+        offset, inside = (0, False) if index == 0 else (None, False)
+        if index:
             found = _find(significant, _line_text(line), cursor)
             if found is not None:
-                cursor, offset = found[0], _word_start(text, found[1])
+                cursor, (offset, inside) = found[0], _word_start(text, found[1])
+            if inside and not hyphenated:  # inside a word, but no hyphen before: not a place to cut
+                offset, inside = None, False
         lines.append(Line(line.position_y - top, line.position_y + line.height - top,
-                          line.position_y + line.baseline - top, offset))
+                          line.position_y + line.baseline - top, offset, inside))
+        hyphenated = _ends_with_hyphen(line)
     return tuple(lines)
+
+
+def _ends_with_hyphen(line: Any) -> bool:
+    """Whether the line ends with the hyphen the layout adds where it breaks a word."""
+    last = None
+
+    def walk(box: Any) -> None:
+        nonlocal last
+        if type(box).__name__ == "TextBox" and box.text.strip():
+            last = box
+        for child in getattr(box, "children", None) or ():
+            walk(child)
+
+    walk(line)
+    return last is not None and last.text.endswith(last.style["hyphenate_character"])
 
 
 def _significant(ch: str) -> bool:
@@ -130,15 +147,17 @@ def _find(significant: list[tuple[int, str]], shown: str, cursor: int) -> tuple[
     return None if at < 0 else (at + 1, significant[at][0])
 
 
-def _word_start(text: str, offset: int) -> int | None:
-    """The line's start before the punctuation that opens it; None inside a word (a hyphenated line)."""
+def _word_start(text: str, offset: int) -> tuple[int, bool]:
+    """The line's start before the punctuation that opens it, and whether that is inside a word (a
+    hyphenated line: it begins at its first letter)."""
+    start = offset
     while offset > 0 and not text[offset - 1].isspace() and not _significant(text[offset - 1]):
-        if text[offset - 1] in "—–-/":
-            return offset  # a line may begin after a dash
+        if text[offset - 1] in "—–-/\u2010":
+            return offset, False  # a line may begin after a dash
         offset -= 1
     if offset > 0 and _significant(text[offset - 1]):
-        return None
-    return offset
+        return start, True
+    return offset, False
 
 
 def text_of(runs: tuple[Inline, ...]) -> str:

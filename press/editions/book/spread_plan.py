@@ -36,6 +36,7 @@ class Line:
     bottom: float
     baseline: float
     offset: int | None  # where the line begins in the paragraph's text; None: it cannot begin a piece
+    hyphen: bool = False  # it begins inside a word, the line before ending with a hyphen
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,9 @@ def plan(units: list[Unit], carry: list[Frag], order: tuple[str, str], height: f
             band = _fill(queue, [pages[order[0]], pages[order[1]]], balance=True)
             if pending and not band:  # not the chapter's last spread: its pages reach their foot
                 _justify(pages)
+        if band or pending:
+            for page in pages.values():
+                _lower(page, _pairs(pages))
         spreads.append(Spread(pages))
         if band and not any(page.placed for page in pages.values()):
             raise ValueError(f"block {band[0].para.block}: a line taller than a page")
@@ -235,9 +239,7 @@ def _block_of(unit: Unit) -> int:
 def _justify(pages: dict[str, Page]) -> None:
     """Vertical justification: the white left under both pages is shared out between the spread's
     pairs (and before the commentary under them), alike on both pages, so pairs stay level."""
-    english = {placed.frag.para.block for placed in pages["en"].placed if placed.frag.para.lang == "en"}
-    pairs = [placed.frag.para.block for placed in pages["he"].placed
-             if placed.frag.para.lang == "he" and placed.frag.para.block in english]
+    pairs = _pairs(pages)
     white = min(page.limit(0) - page.bottom() for page in pages.values()) - 0.5  # rounding
     if white <= 0 or not pairs:
         return
@@ -258,6 +260,26 @@ def _justify(pages: dict[str, Page]) -> None:
         page.placed[:] = moved
 
 
+def _pairs(pages: dict[str, Page]) -> list[int]:
+    """The blocks of the pairs (or parts of pairs) a spread shows, in order."""
+    english = {placed.frag.para.block for placed in pages["en"].placed if placed.frag.para.lang == "en"}
+    return [placed.frag.para.block for placed in pages["he"].placed
+            if placed.frag.para.lang == "he" and placed.frag.para.block in english]
+
+
+def _lower(page: Page, pairs: list[int]) -> None:
+    """What is set under the pairs on a page that still ends above its foot (the other page has
+    footnotes, or its commentary could not be cut a line lower) is let down to the foot, the white
+    shared out above each of its pieces: the pairs stay level, and both pages reach their foot."""
+    last = max((i for i, placed in enumerate(page.placed) if placed.frag.para.block in pairs), default=None)
+    white = page.limit(0) - page.bottom() - 0.5  # rounding
+    if last is None or last == len(page.placed) - 1 or white <= 0:
+        return
+    under = page.placed[last + 1:]
+    step = white / len(under)
+    page.placed[last + 1:] = [Placed(placed.frag, placed.y + step * (k + 1)) for k, placed in enumerate(under)]
+
+
 def _set_under(placed: list[Placed], pairs: list[int]) -> bool:
     """Whether anything but a pair follows a pair on the page (the commentary under them)."""
     seen = False
@@ -271,17 +293,31 @@ def _set_under(placed: list[Placed], pairs: list[int]) -> bool:
 
 def _fill(frags: list[Frag], pages: list[Page], *, balance: bool) -> list[Frag]:
     """Set `frags` on the pages in order, from each page's next line down; what does not fit is
-    returned. With `balance`, the first page takes only about its share, so that both end at the
-    same depth when the text is shorter than the room."""
+    returned. With `balance`, where the text is shorter than the room, the first page takes only
+    about its share, so that both end at the same depth; where it is longer (or the share would
+    leave the first page empty: a blank page), both pages are filled to their foot, since what
+    carries over would otherwise leave white under both."""
+    if balance and frags:
+        trial = [page.copy() for page in pages]
+        rest = _fill_balanced(list(frags), trial)
+        if not rest and trial[0].placed:
+            for page, filled in zip(pages, trial, strict=True):
+                page.placed[:], page.notes = filled.placed, filled.notes
+            return rest
     rest = list(frags)
-    if balance and rest:
-        total = sum(f.height + f.para.gap for f in rest)
-        tops = [page.next_top() for page in pages]
-        depth = (total + sum(tops)) / 2
-        if depth > tops[1]:  # else the second page's own text reaches below it: all on the first
-            slack = (rest[0].para.lines[rest[0].first].bottom - rest[0].para.lines[rest[0].first].top) / 2
-            rest = _fill_page(rest, pages[0], min(depth + slack, pages[0].height))
-            return _fill_page(rest, pages[1], pages[1].height)
+    for page in pages:
+        rest = _fill_page(rest, page, page.height)
+    return rest
+
+
+def _fill_balanced(rest: list[Frag], pages: list[Page]) -> list[Frag]:
+    total = sum(f.height + f.para.gap for f in rest)
+    tops = [page.next_top() for page in pages]
+    depth = (total + sum(tops)) / 2
+    if depth > tops[1]:  # else the second page's own text reaches below it: all on the first
+        slack = (rest[0].para.lines[rest[0].first].bottom - rest[0].para.lines[rest[0].first].top) / 2
+        rest = _fill_page(rest, pages[0], min(depth + slack, pages[0].height))
+        return _fill_page(rest, pages[1], pages[1].height)
     for page in pages:
         rest = _fill_page(rest, page, page.height)
     return rest

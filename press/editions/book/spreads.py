@@ -111,7 +111,7 @@ class _Chapter:
         runs = paragraph.runs
         if end is not None:
             runs = spread_measure.split_runs(runs, end)[0]
-            classes += " cut"
+            classes += " cut hyphen" if lines[frag.end].hyphen else " cut"
         if start:
             runs = spread_measure.split_runs(runs, start)[1]
             classes += " continued"
@@ -125,7 +125,8 @@ class _Chapter:
         for _ in range(ATTEMPTS):
             spreads = plan(list(self.units), carry, order, height - shrink, self.note_overhead)
             laid = {side: self._lay_out_side(side, spreads, first_folio + i) for i, side in enumerate(SIDES)}
-            overflow = max(_overflow(laid[side], spreads, self.language[side]) for side in SIDES)
+            overflow = max(_overflow(laid[side], self._side_spreads(side, spreads), self.language[side])
+                           for side in SIDES)
             if overflow <= TOLERANCE:
                 break
             shrink += overflow
@@ -134,10 +135,7 @@ class _Chapter:
     def _lay_out_side(self, side: str, spreads: list[Spread], first_folio: int) -> Any:
         lang = self.language[side]
         pieces: list[Piece] = []
-        # The recto side may end a page early (a chapter that ends on a verso); the verso side never does.
-        shown = [lang] if side == "recto" else list(self.language.values())
-        last = max((i for i, spread in enumerate(spreads) if any(spread.pages[k].placed for k in shown)), default=0)
-        for index, spread in enumerate(spreads[:last + 1]):
+        for index, spread in enumerate(self._side_spreads(side, spreads)):
             bottom = 0.0
             if not spread.pages[lang].placed:  # nothing of this side on the spread: the page is still turned
                 pieces.append(Piece(None, None, "", "", None, None, "page-start"))
@@ -150,6 +148,13 @@ class _Chapter:
                     pieces=tuple(pieces), head=head)
         return self._document(view, first_folio)
 
+    def _side_spreads(self, side: str, spreads: list[Spread]) -> list[Spread]:
+        """The spreads a side turns a page for: the recto side may end a page early (a chapter that ends
+        on a verso); the verso side never does, even where its last page holds nothing."""
+        shown = [self.language[side]] if side == "recto" else list(self.language.values())
+        last = max((i for i, spread in enumerate(spreads) if any(spread.pages[k].placed for k in shown)), default=0)
+        return spreads[:last + 1]
+
     def _head(self, side: str, lang: str) -> tuple[str, str]:
         """The book's title on the first page of a spread in reading order, the chapter's on the second."""
         source = self.parts.book if side == "verso" else self.chapter
@@ -157,11 +162,10 @@ class _Chapter:
 
 
 def _overflow(document: Any, spreads: list[Spread], lang: str) -> float:
-    """How far (px) the laid-out side strays from the plan: 0 when every page holds what was planned."""
+    """How far (px) the laid-out side strays from the plan of its `spreads`: 0 when every page holds what
+    was planned."""
     pages = spread_measure.placed(document)
     planned = [s.pages[lang].placed for s in spreads]
-    while planned and not planned[-1]:  # a chapter that ends on a verso: its recto side is a page shorter
-        planned.pop()
     if len(pages) != len(planned):
         return EXTRA_PAGE * abs(len(pages) - len(planned))
     worst = 0.0
