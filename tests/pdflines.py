@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,9 @@ class Line:
     text: str  # left to right as printed, combining marks dropped
     left: float
     right: float
+    # The font size most of its characters are set in, as PDFium reads it: WeasyPrint's CSS px
+    # (4/3 of the size in pt) under the page's 0.75 scale.
+    size: float = 0.0
 
     @property
     def words(self) -> list[str]:
@@ -34,7 +38,7 @@ def printed_lines(pdf: Path) -> list[Line]:
     try:
         for number in range(len(document)):
             text = document[number].get_textpage()
-            rows: dict[int, list[tuple[float, float, str]]] = {}
+            rows: dict[int, list[tuple[float, float, str, float]]] = {}
             x, y = ctypes.c_double(), ctypes.c_double()
             for index in range(text.count_chars()):
                 char = text.get_text_range(index, 1)
@@ -42,21 +46,24 @@ def printed_lines(pdf: Path) -> list[Line]:
                     continue
                 raw.FPDFText_GetCharOrigin(text.raw, index, ctypes.byref(x), ctypes.byref(y))
                 left, _, right, _ = text.get_charbox(index, loose=False)
-                rows.setdefault(round(y.value), []).append((left, right, char))
+                size = round(raw.FPDFText_GetFontSize(text.raw, index), 1)
+                rows.setdefault(round(y.value), []).append((left, right, char, size))
             for baseline in sorted(rows, reverse=True):
                 for chars in _columns(sorted(rows[baseline])):
-                    lines.append(Line(number, baseline, "".join(c for _, _, c in chars).strip(),
-                                      chars[0][0], max(r for _, r, _ in chars)))
+                    sizes = Counter(s for _, _, c, s in chars if not c.isspace())
+                    lines.append(Line(number, baseline, "".join(c for _, _, c, _ in chars).strip(),
+                                      chars[0][0], max(r for _, r, _, _ in chars),
+                                      sizes.most_common(1)[0][0] if sizes else 0.0))
     finally:
         document.close()
     return lines
 
 
-def _columns(chars: list[tuple[float, float, str]]) -> list[list[tuple[float, float, str]]]:
+def _columns(chars: list[tuple[float, float, str, float]]) -> list[list[tuple[float, float, str, float]]]:
     """A baseline's characters split where a gap wider than COLUMN_GAP separates two columns."""
     parts = [[chars[0]]]
     for char in chars[1:]:
-        if char[0] - max(r for _, r, _ in parts[-1]) > COLUMN_GAP:
+        if char[0] - max(r for _, r, _, _ in parts[-1]) > COLUMN_GAP:
             parts.append([])
         parts[-1].append(char)
     return parts

@@ -31,9 +31,8 @@ class View:
     page_class: str = ""  # a class naming the pages' side, for one side of a spread
     page_step: int = 1  # 2 for one side of a spread: its folios skip the facing pages
     # A layout that places paragraph pieces itself (facing: press/editions/book/spreads.py): the
-    # pieces in the order they are set, and the running head of the pages (text, language).
+    # pieces in the order they are set.
     pieces: tuple | None = None
-    head: tuple[str, str] | None = None
 
     def counter_reset(self, first_folio: int) -> int:
         # WeasyPrint applies an explicit `counter-increment` on the first

@@ -8,7 +8,8 @@ each side measured on a page too tall to break (spread_measure.py); each side is
 the plan's explicit heights and page starts, and checked against it.
 
 The first page of a spread in reading order (the verso, for both bindings) carries the book's title,
-the second the chapter's, each in the language of its page.
+the second the chapter's, each in the language of its page: book.css's rule for every layout, from
+the page's side and the binding, with each side's document in its one language.
 """
 
 from __future__ import annotations
@@ -143,9 +144,8 @@ class _Chapter:
                 classes = "placed page-start" if number == 0 and index > 0 else "placed"
                 pieces.append(self._frag_piece(placed.frag, placed.y - bottom, classes))
                 bottom = placed.y + placed.frag.height
-        head = self._head(side, lang)
         view = View((lang,), heading=False, page_class=f"side-{self.physical[side]}", page_step=2,
-                    pieces=tuple(pieces), head=head)
+                    pieces=tuple(pieces))
         return self._document(view, first_folio)
 
     def _side_spreads(self, side: str, spreads: list[Spread]) -> list[Spread]:
@@ -154,11 +154,6 @@ class _Chapter:
         shown = [self.language[side]] if side == "recto" else list(self.language.values())
         last = max((i for i, spread in enumerate(spreads) if any(spread.pages[k].placed for k in shown)), default=0)
         return spreads[:last + 1]
-
-    def _head(self, side: str, lang: str) -> tuple[str, str]:
-        """The book's title on the first page of a spread in reading order, the chapter's on the second."""
-        source = self.parts.book if side == "verso" else self.chapter
-        return source.title_in(lang), lang
 
 
 def _overflow(document: Any, spreads: list[Spread], lang: str) -> float:
