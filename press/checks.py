@@ -7,9 +7,9 @@ font, or a `.notdef` box, is a defect, not a warning.
 `check_chapter_sizes` refuses, before any layout, a chapter longer than
 `MAX_CHAPTER_CHARACTERS`. A chapter is laid out as one WeasyPrint document
 by one worker, whose time and memory grow with its pages (measured: 10,000
-notes, 3.3 million characters, 1,671 pages, 1.9 GB and 4 minutes of one
-core); past the limit a chapter would hold one worker for a quarter of an
-hour and several gigabytes, so the build says so at once instead.
+notes, 3.3 million characters, 1,671 pages, 2.1 GB and 2 minutes of one
+core); past the limit a chapter would hold one worker for several minutes
+and gigabytes, so the build says so at once instead.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ the layout engine cannot break a line at them and a source separates
 paragraphs with blank lines.
 
 Size policy: a source file holds at most `MAX_SOURCE_BYTES`. Reading costs
-grow linearly (a 20 MB chapter reads in about 8 s and 400 MB), so the limit
+grow linearly (a 20 MB chapter reads in about 6 s and 400 MB), so the limit
 only stops a file that would take minutes and gigabytes before anything is
 printed: a wrong file, not a book. It is judged from the file's size,
 before any of it is read.
