@@ -141,11 +141,13 @@ def _build(book: Book, source: Path, out: Path, names: list[str], args: argparse
     from press.engine.guard import guarded
     from press.engine.staging import Staging
 
-    writers = {}
-    for name in names:
-        given = {o.dest: getattr(args, o.dest, None) for o in WRITERS[name].options}
-        writers[name] = writer(name, **{dest: value for dest, value in given.items() if value is not None})
     with guarded(out):  # one build at a time into the folder; a killed one leaves no temporary files
+        # The writers are imported inside the guard: importing WeasyPrint runs gcc (ctypes' find_library
+        # for each library name it tries), whose temporary files only the build's scratch folder collects.
+        writers = {}
+        for name in names:
+            given = {o.dest: getattr(args, o.dest, None) for o in WRITERS[name].options}
+            writers[name] = writer(name, **{dest: value for dest, value in given.items() if value is not None})
         for each in writers.values():  # what a writer refuses to write over is judged in the real folder
             if (check := getattr(each, "check_target", None)) is not None:
                 check(out)

@@ -71,7 +71,8 @@ def cache_temporaries(cache: Path) -> list[tuple[Path, int]]:
 @contextlib.contextmanager
 def build_scratch() -> Iterator[Path]:
     """A scratch folder for every temporary file of the build: Python's `tempfile` module makes them
-    there, in this process and in the worker processes forked from it, until the build ends.
+    there, in this process and in the worker processes forked from it, and so do the programs they run
+    ($TMPDIR), until the build ends.
 
     Inside another (`build.py library`: one around all its books), the outer one serves: what a
     process keeps past one book (WeasyPrint's font configuration writes its fonts to a temporary
@@ -82,10 +83,17 @@ def build_scratch() -> Iterator[Path]:
     _SYSTEM_TEMP.append(Path(tempfile.gettempdir()))
     folder = Path(tempfile.mkdtemp(prefix=f"press-build-{os.getpid()}-"))
     previous, tempfile.tempdir = tempfile.tempdir, str(folder)
+    # And for the programs the build runs: importing WeasyPrint runs gcc (ctypes' find_library, for each
+    # library name it tries), which leaves its files in $TMPDIR when the build is killed.
+    previous_env, os.environ["TMPDIR"] = os.environ.get("TMPDIR"), str(folder)
     try:
         yield folder
     finally:
         tempfile.tempdir = previous
+        if previous_env is None:
+            del os.environ["TMPDIR"]
+        else:
+            os.environ["TMPDIR"] = previous_env
         _SYSTEM_TEMP.clear()
         shutil.rmtree(folder, ignore_errors=True)
 
