@@ -5,6 +5,7 @@ and bilingual lines, the opener's display title and small caps; book.toml's `edi
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
@@ -43,7 +44,9 @@ def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 
 def _page_lines(pdf: Path, page: int) -> list[Line]:
-    return [line for line in printed_lines(pdf) if line.page == page and line.text]
+    """A page's lines, a title's no-break space read as the space it stands for."""
+    return [replace(line, text=line.text.replace("\u00a0", " ")) for line in printed_lines(pdf)
+            if line.page == page and line.text]
 
 
 def _hebrew_share(line: Line) -> float:
