@@ -101,6 +101,8 @@ class Settings:
     rights: str = ""
     description: str = ""
     date: str = ""  # publication date: YYYY, YYYY-MM or YYYY-MM-DD (default: the build's date)
+    edition: int = 0  # which edition the colophon names: 1 = "First edition" (0: none named)
+    isbn: str = ""  # the colophon's ISBN: 13 digits (or 10), hyphens or spaces between groups allowed
     primary: str = "en"
     print: PrintSettings = field(default_factory=PrintSettings)
     sheet: SheetSettings = field(default_factory=SheetSettings)
@@ -145,7 +147,7 @@ def _settings_from(data: dict[str, Any], text: str, path: Path) -> Settings:
                 raise error("config-type", f"`{key}` must be a table", path, key_line(text, None, key))
             top[key] = _table(_TABLES[key], key, value, text, path)
         elif key in _scalar_keys(Settings):
-            top[key] = _checked(value, str, None, key, text, path)
+            top[key] = _checked(value, type(_DEFAULTS[key]), None, key, text, path)
         else:
             raise error("config-key", f"unknown key `{key}`", path, key_line(text, None, key))
     return Settings(**top)
@@ -158,6 +160,9 @@ def _table(cls: type, table: str, values: dict[str, Any], text: str, path: Path)
             raise error("config-key", f"unknown key `{key}` in [{table}]", path, key_line(text, table, key))
     defaults = {f.name: f.default for f in fields(cls)}
     return cls(**{k: _checked(v, type(defaults[k]), table, k, text, path) for k, v in values.items()})
+
+
+_DEFAULTS = {f.name: f.default for f in fields(Settings)}
 
 
 def _scalar_keys(cls: type) -> set[str]:
@@ -193,6 +198,7 @@ def _validate(settings: Settings, text: str, path: Path) -> None:
         raise error("config-value", f'`[sheet] paper` must be "letter" or "a4", not "{settings.sheet.paper}"',
                     path, key_line(text, "sheet", "paper"))
     _validate_epub(settings, text, path)
+    _validate_colophon(settings, text, path)
     if settings.cache.limit and not _SIZE.match(settings.cache.limit):
         raise error("config-value", f'`[cache] limit` must be a size such as "500M" or "2G", '
                     f'not "{settings.cache.limit}"', path, key_line(text, "cache", "limit"))
@@ -327,6 +333,26 @@ def parse_toml(text: str, path: Path) -> dict[str, Any]:
 def _line_from_toml_error(message: str) -> int | None:
     found = re.search(r"line (\d+)", message)
     return int(found.group(1)) if found else None
+
+
+def isbn_ok(isbn: str) -> bool:
+    """An ISBN-13 (978 or 979) or ISBN-10 whose check digit is right; hyphens or spaces may part its groups."""
+    digits = re.sub(r"[-\s]", "", isbn.strip()).upper()
+    if re.fullmatch(r"97[89]\d{10}", digits):
+        return sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10 == 0
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        return sum((10 - i) * (10 if d == "X" else int(d)) for i, d in enumerate(digits)) % 11 == 0
+    return False
+
+
+def _validate_colophon(settings: Settings, text: str, path: Path) -> None:
+    line = key_line(text, None, "edition")
+    if line is not None and not 1 <= settings.edition <= 99:
+        raise error("config-value", f"`edition` must be a whole number from 1 (the first edition) to 99, "
+                    f"not {settings.edition}", path, line)
+    if settings.isbn and not isbn_ok(settings.isbn):
+        raise error("config-value", f'`isbn` must be an ISBN-13 (or ISBN-10) with its check digit, such as '
+                    f'"978-3-16-148410-0", not "{settings.isbn}"', path, key_line(text, None, "isbn"))
 
 
 def epub_layouts() -> tuple[str, ...]:

@@ -84,3 +84,32 @@ def hyphenated(lines: list[Line]) -> list[tuple[Line, Line | None]]:
                           and abs(later.left - line.left) < 3 and later.baseline < line.baseline), None)
             found.append((line, after))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Char:
+    char: str
+    baseline: float  # pt from the page's foot
+    left: float
+    size: float  # as Line.size: CSS px under the page's 0.75 scale
+
+
+def printed_chars(pdf: Path, page: int) -> list[Char]:
+    """One page's characters with their baselines and font sizes, combining marks and spaces dropped."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        text = document[page].get_textpage()
+        x, y = ctypes.c_double(), ctypes.c_double()
+        chars = []
+        for index in range(text.count_chars()):
+            char = text.get_text_range(index, 1)
+            if char.isspace() or unicodedata.category(char) == "Mn":
+                continue
+            raw.FPDFText_GetCharOrigin(text.raw, index, ctypes.byref(x), ctypes.byref(y))
+            chars.append(Char(char, y.value, x.value, round(raw.FPDFText_GetFontSize(text.raw, index), 1)))
+        return chars
+    finally:
+        document.close()

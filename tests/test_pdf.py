@@ -53,7 +53,9 @@ def test_chapters_open_on_rectos_with_folios(sample_build: Path) -> None:
 def test_running_head_shows_the_chapter_title_but_not_on_the_opening(sample_build: Path) -> None:
     pages = page_texts(sample_build / "book.pdf")
     opening, follow = pages[4].strip().splitlines(), pages[5].strip().splitlines()
-    assert opening[0].strip() == "Psalm 121: A Song for the Road", "the opening page starts with the title itself"
+    # The opener leads with the Hebrew title as display type, the English beneath it (issue 12).
+    assert opening[0].strip() == "\u202bתְּהִלִּים קכא\u202c", "the opening page starts with the title itself"
+    assert opening[1].strip() == "Psalm 121: A Song for the Road"
     assert follow[0].strip() == "Songs of Ascent and Sayings of the Fathers", "a verso carries the book's title"
 
 

@@ -177,7 +177,9 @@ def test_no_running_head_on_openings_or_blank_pages(built) -> None:
     pdf = built[("sample", "stacked", "en")]
     pages, found = page_texts(pdf), anchors(pdf)
     assert pages[3].strip() == ""
-    assert pages[found["chapter-1"]].strip().splitlines()[0].strip() == "Psalm 121: A Song for the Road"
+    # The opener's first line is its Hebrew display title, the English title the next (issue 12).
+    opening = [line.strip() for line in pages[found["chapter-1"]].strip().splitlines()]
+    assert opening[0] == "\u202bתְּהִלִּים קכא\u202c" and opening[1] == "Psalm 121: A Song for the Road"
     verso = pages[found["chapter-1"] + 1].strip().splitlines()
     assert verso[0].strip() == "A Test Book"
 
