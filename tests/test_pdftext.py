@@ -26,7 +26,16 @@ from press.diagnostics import Reporter
 from press.editions.book.layouts import load
 from press.engine.pdftext import SUPPORTED_WEASYPRINT
 from press.engine.pdftext.hook import WRAPPED_SIGNATURE
-from press.engine.pdftext.plan import RLM, Glyph, cluster_texts, plan, stream_order, visual_text
+from press.engine.pdftext.plan import (
+    INVISIBLE,
+    RLM,
+    Glyph,
+    cluster_texts,
+    is_point,
+    plan,
+    stream_order,
+    visual_text,
+)
 from press.model import plain_text
 from press.readers import plaintext
 from press.typography import Rules, typeset
@@ -37,6 +46,7 @@ HEBREW_LAYOUTS = tuple(name for name in print_layouts() if "he" in load(name).la
 # --- the plan, without WeasyPrint -------------------------------------------------
 
 BET, DAGESH, QAMATS, SHIN, SHIN_DOT, HOLAM, VAV, METEG = "ב", "\u05bc", "\u05b8", "ש", "\u05c1", "\u05b9", "ו", "\u05bd"
+SHEVA = "\u05b0"
 
 
 def test_a_cluster_gives_its_points_in_source_order_then_its_letter() -> None:
@@ -82,12 +92,57 @@ def test_the_tj_moves_only_leftward_and_paints_where_weasyprint_does() -> None:
     glyphs = [Glyph(10, 0, 300, 0, ","), Glyph(20, 512.4, 0, 0, QAMATS), Glyph(30, 300, 600, 0, "א"),
               Glyph(40, 900, 250, 0, " "), Glyph(50, 1300, 0, -0.4, HOLAM), Glyph(60, 1150, 500, 0, VAV)]
     laid = plan(glyphs, [(VAV + HOLAM + " " + "א" + QAMATS + ",", True)], blank_gid=3)
-    assert all(move >= 0 for _, move in laid.shows) and all(code.width >= 0 for code, _ in laid.shows)
+    assert all(move >= 0 for _, move in laid.shows)
+    assert all(code.width >= 0 for code, _ in laid.shows if not is_point(code.text)), "only a point steps back"
     order = stream_order([g.text for g in glyphs])
-    assert _replay(laid) == [round(glyphs[i].x) for i in order]
-    assert [r.code.text for r in laid.raised] == [HOLAM] and laid.raised[0].x == 1300
+    painted = [(glyphs[i].text, round(glyphs[i].x)) for i in order]
+    assert [p for p in zip([g.text for g in (glyphs[i] for i in order)], _replay(laid), strict=True)
+            if not p[0].isspace()] == [p for p in painted if not p[0].isspace()], "every visible glyph in place"
+    assert [r.code.text for r in laid.raised] == [INVISIBLE] and laid.raised[0].x == 1300
+    assert [r.text for r in laid.raised] == [HOLAM]
     blank = [code for code, _ in laid.shows if code.text == HOLAM]
     assert blank and blank[0].gid == 3, "a raised point stands in the TJ as a blank carrying its text"
+
+
+def _pdfjs_reading(laid) -> list[tuple[str, int]]:
+    """Each letter shown, and how far left of where the letter before it ended pdf.js finds it
+    (it counts no width for a point)."""
+    pen, end, read = laid.start, None, []
+    for code, move in laid.shows:
+        if not is_point(code.text) and not code.text.isspace():
+            read.append((code.text, 0 if end is None else end - pen))
+            end = pen + code.width
+        pen += (0 if is_point(code.text) else code.width) - move
+    return read
+
+
+def test_pdfjs_finds_each_letter_where_the_letter_before_it_ended() -> None:
+    """Points drawn far right of their letter's start (a qamats under a resh) are shown before the
+    letter: pdf.js, which counts no width for them, must not see the letter more than a fifth of
+    an em back (a new text item) nor ahead (a space)."""
+    glyphs = [Glyph(1, 0, 477, 0, "ה"), Glyph(2, 710, 0, 0, QAMATS), Glyph(3, 477, 477, 0, "ר"),
+              Glyph(4, 1200, 0, 0, HOLAM), Glyph(5, 954, 275, 0, VAV)]
+    laid = plan(glyphs, [("וֹרָה", True)], blank_gid=9)
+    assert [text for text, _ in _pdfjs_reading(laid)] == ["ה", "ר", "ו"]
+    assert all(0 <= back < 200 for _, back in _pdfjs_reading(laid)), _pdfjs_reading(laid)
+
+
+def test_a_space_before_a_point_is_shown_before_the_point_and_read_as_a_space() -> None:
+    """pdf.js reverses the whole line, so a space must not fall between a letter and its points;
+    PDFium reads a no-break space there like a comma, so it is shown as a plain space."""
+    assert stream_order(["ט", SHEVA, "\u00a0", "ך"]) == [0, 2, 1, 3]
+    glyphs = [Glyph(1, 0, 500, 0, "ט"), Glyph(2, 700, 0, 0, SHEVA), Glyph(3, 500, 240, 0, "\u00a0"),
+              Glyph(4, 740, 480, 0, "ך")]
+    laid = plan(glyphs, [("ךְ\u00a0ט", True)], blank_gid=9)
+    assert [code.text for code, _ in laid.shows] == ["ט", " ", SHEVA, "ך"]
+
+
+def test_a_space_at_either_end_of_a_box_is_read() -> None:
+    """pdf.js drops a space glyph that no glyph of its own text item follows; with a word joiner
+    first it reads the space (the space between a verse number and its verse)."""
+    glyphs = [Glyph(1, 0, 240, 0, " "), Glyph(2, 240, 500, 0, "א"), Glyph(3, 740, 240, 0, " ")]
+    laid = plan(glyphs, [(" א ", True)], blank_gid=9)
+    assert [code.text for code, _ in laid.shows] == [INVISIBLE + " ", "א", INVISIBLE + " "]
 
 
 # --- the pin on WeasyPrint ---------------------------------------------------------

@@ -21,8 +21,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 RLM = "\u200f"
+# What a raised point's own glyph reads as: a format character, which pdf.js drops (PDFium and
+# poppler skip the glyph for its ActualText); the placeholder in the TJ carries the point.
+INVISIBLE = "\u2060"
+NBSP = "\u00a0"
 # Bidi classes PDFium lumps together with points ("weak"): a run of them
 # next to a point is read as one run unless the weak character is marked.
 _WEAK_CLASSES = frozenset({"EN", "ES", "ET", "AN", "CS"})
@@ -55,11 +60,12 @@ class Code:
 
 @dataclass(frozen=True, slots=True)
 class Raised:
-    """A point drawn apart from the TJ, at its own x and rise."""
+    """A point drawn apart from the TJ, at its own x and rise; `text` the point it draws."""
 
     code: Code
     x: int
     rise: float
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,22 +98,97 @@ def plan(glyphs: list[Glyph], logical: list[tuple[str, bool]], blank_gid: int) -
     """The plan for a box: `glyphs` in visual order, `logical` its runs as (text, rtl)
     in visual run order, `blank_gid` an empty glyph for placeholders."""
     order = stream_order([g.text for g in glyphs])
-    placed = [round(glyphs[i].x) for i in order]
+    placed = _placements([glyphs[i] for i in order])
+    shown = [glyphs[i] for i in order]
+    widths = _widths([g.text for g in shown], placed, round(shown[-1].advance) if shown else 0)
     shows: list[tuple[Code, int]] = []
     raised: list[Raised] = []
-    for rank, index in enumerate(order):
-        glyph = glyphs[index]
-        if rank + 1 < len(order):
-            distance = placed[rank + 1] - placed[rank]
-            width, move = max(distance, 0), max(-distance, 0)
-        else:
-            width, move = round(glyph.advance), 0
+    for rank, (glyph, (width, move)) in enumerate(zip(shown, widths, strict=True)):
         if glyph.rise:
-            raised.append(Raised(Code(glyph.gid, glyph.text, 0), placed[rank], glyph.rise))
+            raised.append(Raised(Code(glyph.gid, INVISIBLE, 0), placed[rank], glyph.rise, glyph.text))
             shows.append((Code(blank_gid, glyph.text, width), move))
         else:
-            shows.append((Code(glyph.gid, glyph.text, width), move))
+            text = _edge_space(glyph.text) if rank in (0, len(shown) - 1) else glyph.text
+            if text == NBSP and rank + 1 < len(shown) and is_point(shown[rank + 1].text):
+                text = " "  # PDFium reads a no-break space like a comma: it would join the point
+            shows.append((Code(glyph.gid, text, width), move))
     return Plan(placed[0] if placed else 0, tuple(shows), visual_text(logical), tuple(raised))
+
+
+def _edge_space(text: str) -> str:
+    """What a space at either end of a box reads as: a word joiner, then the space.
+
+    pdf.js reads no space glyph as such: it adds a space before the next glyph it reads in the
+    same text item, so a space that begins or ends a box (the space between a verse number and
+    its verse) would be lost and the words of two boxes run together. A glyph whose text starts
+    with a word joiner is read as it is; the joiner is invisible and no reader counts it in a
+    word.
+    """
+    return INVISIBLE + text if text.isspace() else text
+
+
+def _placements(shown: list[Glyph]) -> list[int]:
+    """Where each glyph, in stream order, is painted.
+
+    A space shown just before a point is painted where the point is (a space draws nothing):
+    pdf.js drops a point's width and reads the distance from the letter before the space to
+    the letter after the point as a second space, after the point, which would part the
+    point from its letter.
+    """
+    placed = [round(glyph.x) for glyph in shown]
+    for rank in range(len(shown) - 2, -1, -1):
+        if shown[rank].text.isspace() and is_point(shown[rank + 1].text):
+            placed[rank] = placed[rank + 1]
+    return placed
+
+
+# pdf.js starts a new text item when a letter is drawn more than a fifth of an em left of
+# where the letter before it ended, as it counts the widths; keep well inside that.
+_PDFJS_BACKSTEP = 150
+
+
+def _widths(texts: list[str], placed: list[int], last_advance: int) -> list[tuple[int, int]]:
+    """Each code's width and the leftward move after it, glyphs in stream order.
+
+    Every glyph is painted at `placed`; a rightward move would read as a space in PDFium, so
+    it goes into the width. pdf.js counts no width for a point (a zero-width diacritic), so
+    between two letters it sees only the letters' widths and the moves. The points' widths
+    are chosen for it: the letter after them must not be read more than _PDFJS_BACKSTEP left
+    of the end of the letter before (a new item would part the points from their letter),
+    nor right of it (a space), and what pdf.js does not count (its drift from the real
+    positions, which could carry a line's last letters off the page) is paid back as soon
+    as those bounds allow.
+    """
+    shows = [(max(b - a, 0), max(a - b, 0)) for a, b in pairwise(placed)]
+    shows.append((last_advance, 0))
+    drift = 0  # where pdf.js thinks the pen is, less where it is
+    end = None  # where pdf.js thinks the last letter ended
+    rank = 0
+    while rank < len(texts):
+        if not is_point(texts[rank]):
+            if not texts[rank].isspace() and shows[rank][0]:
+                end = placed[rank] + drift + shows[rank][0]
+            rank += 1
+            continue
+        first = rank
+        while rank < len(texts) and is_point(texts[rank]):
+            rank += 1
+        if rank == len(texts):
+            break
+        steps = placed[rank] - placed[first]  # the points' widths at the least (no rightward move)
+        if end is None or texts[rank].isspace():
+            low = high = max(steps, drift)
+        else:
+            seen = placed[rank] + drift - end  # where the letter is, as pdf.js reads it, less all widths
+            low, high = max(steps, seen), seen + _PDFJS_BACKSTEP
+        total = min(max(drift, low), max(high, low))
+        for point in range(first, rank - 1):
+            shows[point] = (placed[point + 1] - placed[point], 0)
+        last = rank - 1
+        extra = total - steps
+        shows[last] = (placed[rank] - placed[last] + extra, extra)
+        drift -= total
+    return shows
 
 
 def stream_order(texts: list[str]) -> list[int]:
@@ -119,7 +200,27 @@ def stream_order(texts: list[str]) -> list[int]:
     letter and its point. Showing the points first, then the weak run
     (right to left), keeps every glyph where it is drawn while PDFium reads
     letter, points, comma. The TJ reaches the comma by a leftward move.
+
+    A space that Pango gives between a letter's points and the letter (a
+    no-break space before a final kaf with sheva) is shown before the points:
+    it draws nothing, and pdf.js, which reverses the whole line, would read
+    it between the letter and its points.
     """
+    return _spaces_before_points(_weak_after_points(texts), texts)
+
+
+def _spaces_before_points(order: list[int], texts: list[str]) -> list[int]:
+    out = list(order)
+    for rank in range(1, len(out)):
+        if texts[out[rank]].isspace():
+            first = rank
+            while first > 0 and is_point(texts[out[first - 1]]):
+                first -= 1
+            out[first:rank + 1] = [out[rank], *out[first:rank]]
+    return out
+
+
+def _weak_after_points(texts: list[str]) -> list[int]:
     order: list[int] = []
     index = 0
     while index < len(texts):
