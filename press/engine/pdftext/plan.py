@@ -19,6 +19,7 @@ stands in for them and the point itself is drawn apart.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -97,9 +98,8 @@ def is_weak(text: str) -> bool:
 def plan(glyphs: list[Glyph], logical: list[tuple[str, bool]], blank_gid: int) -> Plan:
     """The plan for a box: `glyphs` in visual order, `logical` its runs as (text, rtl)
     in visual run order, `blank_gid` an empty glyph for placeholders."""
-    order = stream_order([g.text for g in glyphs])
-    placed = _placements([glyphs[i] for i in order])
-    shown = [glyphs[i] for i in order]
+    shown = _leading([glyphs[i] for i in stream_order([g.text for g in glyphs])], blank_gid)
+    placed = _placements(shown)
     widths = _widths([g.text for g in shown], placed, round(shown[-1].advance) if shown else 0)
     shows: list[tuple[Code, int]] = []
     raised: list[Raised] = []
@@ -113,6 +113,20 @@ def plan(glyphs: list[Glyph], logical: list[tuple[str, bool]], blank_gid: int) -
                 text = " "  # PDFium reads a no-break space like a comma: it would join the point
             shows.append((Code(glyph.gid, text, width), move))
     return Plan(placed[0] if placed else 0, tuple(shows), visual_text(logical), tuple(raised))
+
+
+def _leading(shown: Iterable[Glyph], blank_gid: int) -> list[Glyph]:
+    """The glyphs in stream order, with a blank reading as a word joiner and a space first when a
+    point would be first (the last word of a line ends with a point).
+
+    pdf.js reads the glyphs before the first letter of a box into the text item it is on, and
+    the letter, far from where the last box ended, into a new one: the word would lose its
+    last points. It never reads a space that stands first in a box.
+    """
+    glyphs = list(shown)
+    if glyphs and is_point(glyphs[0].text):
+        glyphs.insert(0, Glyph(blank_gid, glyphs[0].x, 0, 0, INVISIBLE + " "))
+    return glyphs
 
 
 def _edge_space(text: str) -> str:
@@ -161,6 +175,10 @@ def _widths(texts: list[str], placed: list[int], last_advance: int) -> list[tupl
     """
     shows = [(max(b - a, 0), max(a - b, 0)) for a, b in pairwise(placed)]
     shows.append((last_advance, 0))
+    for rank, text in enumerate(texts):
+        if not shows[rank][0] and not is_point(text) and not text.isspace():
+            # pdf.js takes the end of a letter that has no width for no letter at all
+            shows[rank] = (1, shows[rank][1] + 1)
     drift = 0  # where pdf.js thinks the pen is, less where it is
     end = None  # where pdf.js thinks the last letter ended
     rank = 0
