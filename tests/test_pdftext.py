@@ -3,7 +3,7 @@
 The seed chapter is built once per output (every print layout that prints
 Hebrew, the booklet, a sheet of the whole chapter, and book.pdf without
 the text layer to compare against) and read back with PDFium, PDFium build
-7891 and poppler.
+7891, poppler and pdf.js (where Node.js is).
 """
 
 from __future__ import annotations
@@ -19,7 +19,15 @@ from pathlib import Path
 
 import pytest
 from conftest import PROJECT
-from hebrew_text import hebrew_words, old_pdfium_python, pdfium_text, poppler_text, score
+from hebrew_text import (
+    hebrew_words,
+    old_pdfium_python,
+    pdfium_text,
+    pdfjs_missing,
+    pdfjs_text,
+    poppler_text,
+    score,
+)
 
 from press.config import print_layouts
 from press.diagnostics import Reporter
@@ -32,6 +40,7 @@ from press.engine.pdftext.plan import (
     Glyph,
     cluster_texts,
     is_point,
+    is_weak,
     plan,
     stream_order,
     visual_text,
@@ -66,11 +75,15 @@ def test_a_cluster_without_points_or_with_too_many_glyphs() -> None:
     assert cluster_texts(BET, 2) is None
 
 
-def test_a_comma_left_of_a_point_is_shown_after_the_points() -> None:
-    # visual: comma, qamats, alef -> shown qamats, comma, alef (PDFium reads alef, qamats, comma)
-    assert stream_order([",", QAMATS, "א"]) == [1, 0, 2]
-    assert stream_order([".", ",", QAMATS, DAGESH, "ב"]) == [2, 3, 1, 0, 4]
-    assert stream_order([")", QAMATS, "א", ",", " "]) == [0, 1, 2, 3, 4]
+def test_a_comma_left_of_a_point_is_parted_from_it_by_an_rlm() -> None:
+    """Visual order throughout (pdf.js reverses the whole line); a blank reading as an RLM
+    between a comma and the point right of it (PDFium would read the comma before the point)."""
+    assert stream_order([",", QAMATS, "א"]) == [0, 1, 2]
+    glyphs = [Glyph(1, 0, 264, 0, ","), Glyph(2, 500, 0, 0, QAMATS), Glyph(3, 264, 530, 0, "א")]
+    laid = plan(glyphs, [("אָ,", True)], blank_gid=9)
+    assert [code.text for code, _ in laid.shows] == [",", RLM, QAMATS, "א"]
+    assert [code.gid for code, _ in laid.shows] == [1, 9, 2, 3]
+    assert [code.text for code, _ in plan(glyphs[1:], [("אָ", True)], 9).shows][1:] == [QAMATS, "א"]
 
 
 def test_poppler_text_is_reversed_with_an_rlm_after_a_stranded_point() -> None:
@@ -95,9 +108,10 @@ def test_the_tj_moves_only_leftward_and_paints_where_weasyprint_does() -> None:
     assert all(move >= 0 for _, move in laid.shows)
     assert all(code.width >= 0 for code, _ in laid.shows if not is_point(code.text)), "only a point steps back"
     order = stream_order([g.text for g in glyphs])
-    painted = [(glyphs[i].text, round(glyphs[i].x)) for i in order]
-    assert [p for p in zip([g.text for g in (glyphs[i] for i in order)], _replay(laid), strict=True)
-            if not p[0].isspace()] == [p for p in painted if not p[0].isspace()], "every visible glyph in place"
+    painted = [(glyphs[i].text, round(glyphs[i].x)) for i in order if not glyphs[i].text.isspace()]
+    shown = [(code.text, x) for (code, _), x in zip(laid.shows, _replay(laid), strict=True)
+             if not code.text.isspace() and code.text != RLM]
+    assert shown == painted, "every visible glyph where WeasyPrint paints it"
     assert [r.code.text for r in laid.raised] == [INVISIBLE] and laid.raised[0].x == 1300
     assert [r.text for r in laid.raised] == [HOLAM]
     blank = [code for code, _ in laid.shows if code.text == HOLAM]
@@ -131,6 +145,7 @@ def test_a_space_before_a_point_is_shown_before_the_point_and_read_as_a_space() 
     """pdf.js reverses the whole line, so a space must not fall between a letter and its points;
     PDFium reads a no-break space there like a comma, so it is shown as a plain space."""
     assert stream_order(["ט", SHEVA, "\u00a0", "ך"]) == [0, 2, 1, 3]
+    assert stream_order([")", QAMATS, "א", ",", " "]) == [0, 1, 2, 3, 4]
     glyphs = [Glyph(1, 0, 500, 0, "ט"), Glyph(2, 700, 0, 0, SHEVA), Glyph(3, 500, 240, 0, "\u00a0"),
               Glyph(4, 740, 480, 0, "ך")]
     laid = plan(glyphs, [("ךְ\u00a0ט", True)], blank_gid=9)
@@ -243,6 +258,14 @@ def test_hebrew_copies_out_of_poppler(seed_pdfs: dict[str, Path], seed_words: li
 
 
 @pytest.mark.parametrize("output", OUTPUTS)
+def test_hebrew_copies_out_of_pdfjs(seed_pdfs: dict[str, Path], seed_words: list[str], output: str) -> None:
+    missing = pdfjs_missing()
+    if missing:
+        pytest.skip(f"skipped: {missing}")
+    _assert_threshold("pdf.js", score(seed_words, pdfjs_text(seed_pdfs[output])), seed_words)
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
 def test_hebrew_copies_out_of_pdfium_7891(seed_pdfs: dict[str, Path], seed_words: list[str], output: str) -> None:
     python = old_pdfium_python()
     if isinstance(python, str):
@@ -253,17 +276,20 @@ def test_hebrew_copies_out_of_pdfium_7891(seed_pdfs: dict[str, Path], seed_words
 def test_whole_hebrew_paragraphs_come_back_as_written(seed_pdfs: dict[str, Path], seed_chapter: Path) -> None:
     """Every Hebrew paragraph as printed, exactly, points in source order (no normalisation), in both
     PDFium builds. Printed: its quotation marks and geresh (press/typography.py), without the word
-    joiners it adds; PDFium reads a closing ” in a right-to-left run as “, so the two count as one."""
+    joiners it adds; PDFium reads a closing ” in a right-to-left run as “, so the two count as one.
+    An RLM comes back only where one parts a comma or period from the point before it (plan.py)."""
     chapter = plaintext.read(seed_chapter, 1, Reporter())
     quotes = str.maketrans("”", "“", "\u2060")
     paragraphs = [" ".join(plain_text(typeset(b.he.runs, "he", Rules())).translate(quotes).split())
                   for b in chapter.blocks if b.he is not None]
     old = old_pdfium_python()
     for python in (None, *(() if isinstance(old, str) else (old,))):
-        text = " ".join(pdfium_text(seed_pdfs["book-stacked"], python).translate(quotes).split())
+        read = pdfium_text(seed_pdfs["book-stacked"], python)
+        text = " ".join(read.translate(quotes).replace(RLM, "").split())
         missing = [p for p in paragraphs if p not in text]
         assert not missing, f"PDFium ({python or 'current'}) misses {len(missing)} paragraphs: {missing[0]}"
-        assert RLM not in text
+        parted = re.findall(f"(.?){RLM}(.?)", read)
+        assert all(is_point(point) and is_weak(mark) for point, mark in parted), f"a stray RLM: {parted}"
 
 
 def _latin_words(text: str) -> list[str]:

@@ -19,7 +19,6 @@ stands in for them and the point itself is drawn apart.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
@@ -100,7 +99,8 @@ def plan(glyphs: list[Glyph], logical: list[tuple[str, bool]], blank_gid: int) -
     in visual run order, `blank_gid` an empty glyph for placeholders."""
     shown = _leading([glyphs[i] for i in stream_order([g.text for g in glyphs])], blank_gid)
     placed = _placements(shown)
-    widths = _widths([g.text for g in shown], placed, round(shown[-1].advance) if shown else 0)
+    widths = _widths([g.text for g in shown], placed, round(shown[-1].advance) if shown else 0,
+                     [g.gid == blank_gid or bool(g.rise) for g in shown])
     shows: list[tuple[Code, int]] = []
     raised: list[Raised] = []
     for rank, (glyph, (width, move)) in enumerate(zip(shown, widths, strict=True)):
@@ -115,15 +115,26 @@ def plan(glyphs: list[Glyph], logical: list[tuple[str, bool]], blank_gid: int) -
     return Plan(placed[0] if placed else 0, tuple(shows), visual_text(logical), tuple(raised))
 
 
-def _leading(shown: Iterable[Glyph], blank_gid: int) -> list[Glyph]:
-    """The glyphs in stream order, with a blank reading as a word joiner and a space first when a
-    point would be first (the last word of a line ends with a point).
+def _leading(shown: list[Glyph], blank_gid: int) -> list[Glyph]:
+    """The glyphs in stream order, with two kinds of blank added.
 
-    pdf.js reads the glyphs before the first letter of a box into the text item it is on, and
-    the letter, far from where the last box ended, into a new one: the word would lose its
-    last points. It never reads a space that stands first in a box.
+    - Between a comma, period or digit and a point just right of it, a blank reading as an
+      RLM. PDFium classes points like those characters ("weak") and copies a run of them
+      forward while it reverses the letters around it, so it would read the comma between a
+      word's last letter and its point; the RLM, strongly right-to-left, parts the run. pdf.js
+      reads no glyph whose text ends in a format character, and reads the line, points
+      included, as one right-to-left run: to it the glyphs are in visual order, as it wants.
+    - First, when a point would be first (the last word of a line ends with a point), a blank
+      reading as a word joiner and a space. pdf.js reads glyphs before the first letter of a
+      box into the text item it is on, and the letter, far from where the last box ended, into
+      a new one: the word would lose its last points. It never reads a space that stands first
+      in a box; a text that starts with a word joiner is not a space to it.
     """
-    glyphs = list(shown)
+    glyphs: list[Glyph] = []
+    for glyph in shown:
+        if glyphs and is_weak(glyphs[-1].text) and not glyphs[-1].text.isspace() and is_point(glyph.text):
+            glyphs.append(Glyph(blank_gid, glyph.x, 0, 0, RLM))
+        glyphs.append(glyph)
     if glyphs and is_point(glyphs[0].text):
         glyphs.insert(0, Glyph(blank_gid, glyphs[0].x, 0, 0, INVISIBLE + " "))
     return glyphs
@@ -161,7 +172,26 @@ def _placements(shown: list[Glyph]) -> list[int]:
 _PDFJS_BACKSTEP = 150
 
 
-def _widths(texts: list[str], placed: list[int], last_advance: int) -> list[tuple[int, int]]:
+def _carried(shows: list[tuple[int, int]], placed: list[int], carrier: int, total: int, drift: int,
+             seen: int | None) -> int:
+    """Give the point `carrier` the width that brings the points' widths from `total` to what
+    pdf.js should not count, and return that: as near `drift` as `seen` allows (where pdf.js
+    would find the letter after the points, less their widths; None: it does not look)."""
+    step = placed[carrier + 1] - placed[carrier]
+    fewest = total - shows[carrier][0] + step  # no rightward move
+    low, high = (fewest, max(fewest, drift)) if seen is None else (max(fewest, seen), seen + _PDFJS_BACKSTEP)
+    wanted = min(max(drift, low), max(high, low))
+    shows[carrier] = (step + wanted - fewest, wanted - fewest)
+    return wanted
+
+
+def _a_letter_to_pdfjs(text: str) -> bool:
+    """A glyph pdf.js reads and measures: not a point, not a space, not ending in a format
+    character (which it skips)."""
+    return not is_point(text) and not text.isspace() and unicodedata.category(text[-1:] or " ") != "Cf"
+
+
+def _widths(texts: list[str], placed: list[int], last_advance: int, blank: list[bool]) -> list[tuple[int, int]]:
     """Each code's width and the leftward move after it, glyphs in stream order.
 
     Every glyph is painted at `placed`; a rightward move would read as a space in PDFium, so
@@ -176,7 +206,7 @@ def _widths(texts: list[str], placed: list[int], last_advance: int) -> list[tupl
     shows = [(max(b - a, 0), max(a - b, 0)) for a, b in pairwise(placed)]
     shows.append((last_advance, 0))
     for rank, text in enumerate(texts):
-        if not shows[rank][0] and not is_point(text) and not text.isspace():
+        if not shows[rank][0] and _a_letter_to_pdfjs(text):
             # pdf.js takes the end of a letter that has no width for no letter at all
             shows[rank] = (1, shows[rank][1] + 1)
     drift = 0  # where pdf.js thinks the pen is, less where it is
@@ -184,7 +214,7 @@ def _widths(texts: list[str], placed: list[int], last_advance: int) -> list[tupl
     rank = 0
     while rank < len(texts):
         if not is_point(texts[rank]):
-            if not texts[rank].isspace() and shows[rank][0]:
+            if _a_letter_to_pdfjs(texts[rank]) and shows[rank][0]:
                 end = placed[rank] + drift + shows[rank][0]
             rank += 1
             continue
@@ -193,42 +223,26 @@ def _widths(texts: list[str], placed: list[int], last_advance: int) -> list[tupl
             rank += 1
         if rank == len(texts):
             break
-        steps = placed[rank] - placed[first]  # the points' widths at the least (no rightward move)
-        if end is None or texts[rank].isspace():
-            low = high = max(steps, drift)
-        else:
-            seen = placed[rank] + drift - end  # where the letter is, as pdf.js reads it, less all widths
-            low, high = max(steps, seen), seen + _PDFJS_BACKSTEP
-        total = min(max(drift, low), max(high, low))
-        for point in range(first, rank - 1):
-            shows[point] = (placed[point + 1] - placed[point], 0)
-        last = rank - 1
-        extra = total - steps
-        shows[last] = (placed[rank] - placed[last] + extra, extra)
+        for point in range(first, rank):
+            step = placed[point + 1] - placed[point]
+            # a blank keeps no width (PDFium would give it a box); the other points their step
+            shows[point] = (max(step, 0), max(-step, 0)) if blank[point] else (step, 0)
+        carrier = max((i for i in range(first, rank) if not blank[i]), default=None)
+        total = sum(shows[i][0] for i in range(first, rank))
+        if carrier is not None:
+            looked = end is not None and _a_letter_to_pdfjs(texts[rank])
+            total = _carried(shows, placed, carrier, total, drift, placed[rank] + drift - end if looked else None)
         drift -= total
     return shows
 
 
 def stream_order(texts: list[str]) -> list[int]:
-    """The order glyphs are shown in: visual, except around weak characters.
-
-    PDFium classes points like commas and digits ("weak") and copies a run
-    of weak characters forward while it reverses the letters around it, so
-    a comma shown just left of a word-final point would be read between the
-    letter and its point. Showing the points first, then the weak run
-    (right to left), keeps every glyph where it is drawn while PDFium reads
-    letter, points, comma. The TJ reaches the comma by a leftward move.
-
-    A space that Pango gives between a letter's points and the letter (a
-    no-break space before a final kaf with sheva) is shown before the points:
-    it draws nothing, and pdf.js, which reverses the whole line, would read
-    it between the letter and its points.
+    """The order glyphs are shown in: visual, except that a space Pango gives between a letter's
+    points and the letter (a no-break space before a final kaf with sheva) is shown before the
+    points. It draws nothing, and pdf.js, which reverses the whole line, would read it between
+    the letter and its points.
     """
-    return _spaces_before_points(_weak_after_points(texts), texts)
-
-
-def _spaces_before_points(order: list[int], texts: list[str]) -> list[int]:
-    out = list(order)
+    out = list(range(len(texts)))
     for rank in range(1, len(out)):
         if texts[out[rank]].isspace():
             first = rank
@@ -236,25 +250,6 @@ def _spaces_before_points(order: list[int], texts: list[str]) -> list[int]:
                 first -= 1
             out[first:rank + 1] = [out[rank], *out[first:rank]]
     return out
-
-
-def _weak_after_points(texts: list[str]) -> list[int]:
-    order: list[int] = []
-    index = 0
-    while index < len(texts):
-        weak_end = index
-        while weak_end < len(texts) and is_weak(texts[weak_end]):
-            weak_end += 1
-        points_end = weak_end
-        while weak_end > index and points_end < len(texts) and is_point(texts[points_end]):
-            points_end += 1
-        if points_end > weak_end:
-            order += [*range(weak_end, points_end), *reversed(range(index, weak_end))]
-            index = points_end
-        else:
-            order += range(index, max(weak_end, index + 1))
-            index = max(weak_end, index + 1)
-    return order
 
 
 def copied(text: str) -> str:
