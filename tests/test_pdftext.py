@@ -15,10 +15,11 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT
+from conftest import CORPUS, PROJECT
 from hebrew_text import (
     hebrew_words,
     old_pdfium_python,
@@ -35,6 +36,7 @@ from press.editions.book.layouts import load
 from press.engine.pdftext import SUPPORTED_WEASYPRINT
 from press.engine.pdftext.hook import WRAPPED_SIGNATURE
 from press.engine.pdftext.plan import (
+    _PDFJS_BACKSTEP,
     INVISIBLE,
     RLM,
     Glyph,
@@ -110,7 +112,7 @@ def test_the_tj_moves_only_leftward_and_paints_where_weasyprint_does() -> None:
     order = stream_order([g.text for g in glyphs])
     painted = [(glyphs[i].text, round(glyphs[i].x)) for i in order if not glyphs[i].text.isspace()]
     shown = [(code.text, x) for (code, _), x in zip(laid.shows, _replay(laid), strict=True)
-             if not code.text.isspace() and code.text != RLM]
+             if not code.text.isspace() and code.text not in (RLM, INVISIBLE)]
     assert shown == painted, "every visible glyph where WeasyPrint paints it"
     assert [r.code.text for r in laid.raised] == [INVISIBLE] and laid.raised[0].x == 1300
     assert [r.text for r in laid.raised] == [HOLAM]
@@ -118,15 +120,21 @@ def test_the_tj_moves_only_leftward_and_paints_where_weasyprint_does() -> None:
     assert blank and blank[0].gid == 3, "a raised point stands in the TJ as a blank carrying its text"
 
 
-def _pdfjs_reading(laid) -> list[tuple[str, int]]:
-    """Each letter shown, and how far left of where the letter before it ended pdf.js finds it
-    (it counts no width for a point)."""
-    pen, end, read = laid.start, None, []
+def _pdfjs_reading(laid) -> list[tuple[str, int, int]]:
+    """Each letter shown, how far left of where the letter before it ended pdf.js finds it, and
+    how far right of where it is (pdf.js counts no width for a point, and skips a glyph whose
+    text ends in a format character, width, move and all)."""
+    seen = real = laid.start
+    end, read = None, []
     for code, move in laid.shows:
+        if unicodedata.category(code.text[-1]) == "Cf":
+            real += code.width - move
+            continue
         if not is_point(code.text) and not code.text.isspace():
-            read.append((code.text, 0 if end is None else end - pen))
-            end = pen + code.width
-        pen += (0 if is_point(code.text) else code.width) - move
+            read.append((code.text, 0 if end is None else end - seen, seen - real))
+            end = seen + code.width
+        seen += (0 if is_point(code.text) else code.width) - move
+        real += code.width - move
     return read
 
 
@@ -137,8 +145,23 @@ def test_pdfjs_finds_each_letter_where_the_letter_before_it_ended() -> None:
     glyphs = [Glyph(1, 0, 477, 0, "ה"), Glyph(2, 710, 0, 0, QAMATS), Glyph(3, 477, 477, 0, "ר"),
               Glyph(4, 1200, 0, 0, HOLAM), Glyph(5, 954, 275, 0, VAV)]
     laid = plan(glyphs, [("וֹרָה", True)], blank_gid=9)
-    assert [text for text, _ in _pdfjs_reading(laid)] == ["ה", "ר", "ו"]
-    assert all(0 <= back < 200 for _, back in _pdfjs_reading(laid)), _pdfjs_reading(laid)
+    assert [text for text, _, _ in _pdfjs_reading(laid)] == ["ה", "ר", "ו"]
+    assert all(0 <= back < 200 for _, back, _ in _pdfjs_reading(laid)), _pdfjs_reading(laid)
+
+
+def test_pdfjs_is_brought_back_to_the_real_pen_at_each_space() -> None:
+    """Where a point sits more than a fifth of an em right of its letter's start, pdf.js cannot be
+    kept both on the pen and within a fifth of an em of the last letter: it runs ahead, and at the
+    end of a long line of ta'amim it ran off the page and dropped the first letters of the line.
+    A word joiner before each space takes the difference back."""
+    glyphs, words = [], 6
+    for word in range(words):
+        x = word * 1000
+        glyphs += [Glyph(1, x + 600, 0, 0, QAMATS), Glyph(2, x, 700, 0, "ר"), Glyph(3, x + 700, 300, 0, " ")]
+    laid = plan(glyphs, [(" ".join(["רָ"] * words) + " ", True)], blank_gid=9)
+    reading = [read for read in _pdfjs_reading(laid) if read[0] == "ר"]
+    assert len(reading) == words and all(0 <= back < 200 for _, back, _ in reading), reading
+    assert all(0 <= ahead <= 600 - _PDFJS_BACKSTEP + 1 for _, _, ahead in reading), "no more than one point's worth"
 
 
 def test_a_space_before_a_point_is_shown_before_the_point_and_read_as_a_space() -> None:
@@ -321,3 +344,41 @@ def test_pages_look_exactly_as_without_the_text_layer(seed_pdfs: dict[str, Path]
         darker = ImageChops.subtract(theirs.filter(ImageFilter.MinFilter(5)), mine).getextrema()[1]
         lighter = ImageChops.subtract(mine, theirs.filter(ImageFilter.MaxFilter(5))).getextrema()[1]
         assert max(darker, lighter) <= 16, f"page {index + 1} differs by more than a quarter point"
+
+
+# --- Ruth with its ta'amim, in two layouts ----------------------------------------------
+
+RUTH = CORPUS / "sefaria" / "ruth" / "he-taamei-hamikra.json"
+
+
+@pytest.fixture(scope="module")
+def ruth_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    if not RUTH.is_file():
+        pytest.skip(f"skipped: the shared corpus is absent ({RUTH} not found)")
+    root = tmp_path_factory.mktemp("ruth")
+    running = {}
+    for layout in ("stacked", "facing"):
+        source = root / f"source-{layout}"
+        source.mkdir()
+        for name in (RUTH.name, "en-jps-1917.json"):
+            shutil.copy(RUTH.parent / name, source / name)
+        (source / "book.toml").write_text(f'[print]\nlayout = "{layout}"\n', encoding="utf-8")
+        command = [sys.executable, str(PROJECT / "build.py"), "pdf", "--source", str(source),
+                   "--out", str(root / layout)]
+        env = {**os.environ, "PRESS_BUILD_CACHE": str(root / f"cache-{layout}")}
+        running[layout] = subprocess.Popen(command, cwd=PROJECT, env=env, text=True,
+                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for layout, process in running.items():
+        _, errors = process.communicate()
+        assert process.returncode == 0, f"{layout}: {errors}"
+    return {layout: root / layout / "book.pdf" for layout in running}
+
+
+@pytest.mark.parametrize("layout", ["stacked", "facing"])
+@pytest.mark.parametrize("engine", ["PDFium", "poppler", "pdf.js"])
+def test_ruth_with_its_taamim_copies_out(ruth_pdfs: dict[str, Path], layout: str, engine: str) -> None:
+    if engine == "pdf.js" and pdfjs_missing():
+        pytest.skip(f"skipped: {pdfjs_missing()}")
+    read = {"PDFium": pdfium_text, "poppler": poppler_text, "pdf.js": pdfjs_text}[engine]
+    expected = hebrew_words(RUTH.read_text(encoding="utf-8"))
+    _assert_threshold(engine, score(expected, read(ruth_pdfs[layout])), expected)

@@ -104,6 +104,8 @@ def plan(glyphs: list[Glyph], logical: list[tuple[str, bool]], blank_gid: int) -
     shows: list[tuple[Code, int]] = []
     raised: list[Raised] = []
     for rank, (glyph, (width, move)) in enumerate(zip(shown, widths, strict=True)):
+        if glyph.gid == blank_gid and glyph.text == INVISIBLE and not width and not move:
+            continue  # a word joiner that had no drift to take
         if glyph.rise:
             raised.append(Raised(Code(glyph.gid, INVISIBLE, 0), placed[rank], glyph.rise, glyph.text))
             shows.append((Code(blank_gid, glyph.text, width), move))
@@ -129,11 +131,15 @@ def _leading(shown: list[Glyph], blank_gid: int) -> list[Glyph]:
       box into the text item it is on, and the letter, far from where the last box ended, into
       a new one: the word would lose its last points. It never reads a space that stands first
       in a box; a text that starts with a word joiner is not a space to it.
+    - Before each space that follows a letter, a blank reading as a word joiner, which
+      `_widths` may give a width pdf.js does not see (and `plan` drops when it has none).
     """
     glyphs: list[Glyph] = []
     for glyph in shown:
         if glyphs and is_weak(glyphs[-1].text) and not glyphs[-1].text.isspace() and is_point(glyph.text):
             glyphs.append(Glyph(blank_gid, glyph.x, 0, 0, RLM))
+        if glyphs and glyph.text.isspace() and _a_letter_to_pdfjs(glyphs[-1].text):
+            glyphs.append(Glyph(blank_gid, glyph.x, 0, 0, INVISIBLE))  # see _widths: maybe dropped
         glyphs.append(glyph)
     if glyphs and is_point(glyphs[0].text):
         glyphs.insert(0, Glyph(blank_gid, glyphs[0].x, 0, 0, INVISIBLE + " "))
@@ -162,14 +168,27 @@ def _placements(shown: list[Glyph]) -> list[int]:
     """
     placed = [round(glyph.x) for glyph in shown]
     for rank in range(len(shown) - 2, -1, -1):
-        if shown[rank].text.isspace() and is_point(shown[rank + 1].text):
-            placed[rank] = placed[rank + 1]
+        if (shown[rank].text.isspace() and is_point(shown[rank + 1].text)) or shown[rank].text == INVISIBLE:
+            placed[rank] = placed[rank + 1]  # a word joiner blank draws nothing either
     return placed
 
 
 # pdf.js starts a new text item when a letter is drawn more than a fifth of an em left of
 # where the letter before it ended, as it counts the widths; keep well inside that.
 _PDFJS_BACKSTEP = 150
+
+
+def _resync(shows: list[tuple[int, int]], placed: list[int], blank: int, drift: int, end: int) -> tuple[int, int]:
+    """Bring pdf.js back to the real pen at `blank`, a word joiner after a letter: the letter
+    gives up width to the blank, which pdf.js skips. It then finds every glyph after as far from
+    the letter's end as before (no space, no new item), but where it is. Returns the drift and
+    the letter's end as pdf.js now reads them."""
+    width, move = shows[blank - 1]
+    taken = min(drift, width - 1)  # the letter keeps a width: pdf.js takes a letter without one for none
+    shows[blank - 1] = (width - taken, move)
+    step = placed[blank + 1] - placed[blank] + taken
+    shows[blank] = (max(step, 0), max(-step, 0))
+    return drift - taken, end - taken
 
 
 def _carried(shows: list[tuple[int, int]], placed: list[int], carrier: int, total: int, drift: int,
@@ -213,6 +232,8 @@ def _widths(texts: list[str], placed: list[int], last_advance: int, blank: list[
     end = None  # where pdf.js thinks the last letter ended
     rank = 0
     while rank < len(texts):
+        if texts[rank] == INVISIBLE and end is not None and drift:
+            drift, end = _resync(shows, placed, rank, drift, end)
         if not is_point(texts[rank]):
             if _a_letter_to_pdfjs(texts[rank]) and shows[rank][0]:
                 end = placed[rank] + drift + shows[rank][0]
