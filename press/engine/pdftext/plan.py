@@ -176,6 +176,9 @@ def _placements(shown: list[Glyph]) -> list[int]:
 # pdf.js starts a new text item when a letter is drawn more than a fifth of an em left of
 # where the letter before it ended, as it counts the widths; keep well inside that.
 _PDFJS_BACKSTEP = 150
+# How far pdf.js may run from the real pen before a word joiner brings it back: each one is a
+# character in what PDFium copies (an invisible one), so not at every space.
+_PDFJS_DRIFT = 300
 
 
 def _resync(shows: list[tuple[int, int]], placed: list[int], blank: int, drift: int, end: int) -> tuple[int, int]:
@@ -232,7 +235,7 @@ def _widths(texts: list[str], placed: list[int], last_advance: int, blank: list[
     end = None  # where pdf.js thinks the last letter ended
     rank = 0
     while rank < len(texts):
-        if texts[rank] == INVISIBLE and end is not None and drift:
+        if texts[rank] == INVISIBLE and end is not None and abs(drift) > _PDFJS_DRIFT:
             drift, end = _resync(shows, placed, rank, drift, end)
         if not is_point(texts[rank]):
             if _a_letter_to_pdfjs(texts[rank]) and shows[rank][0]:
