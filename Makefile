@@ -7,6 +7,8 @@ ICC_PROFILE := .cache/icc/FOGRA39L.icc
 # DAISY Ace (the EPUB accessibility checker), pinned in scripts/ace/, run with Debian's chromium:
 # no browser or Electron download.
 ACE := .cache/ace/node_modules/.bin/ace-puppeteer
+# pdf.js (Firefox's viewer), pinned in scripts/pdfjs/, for the Hebrew copy-out tests (tests/hebrew_text.py).
+PDFJS := .cache/pdfjs/node_modules/pdfjs-dist/package.json
 
 .PHONY: all build setup test lint fuzz bench clean
 
@@ -17,7 +19,7 @@ build: setup
 
 setup: $(VENV)/.runtime $(FONT_STAMP) $(ICC_PROFILE)
 
-test: $(VENV)/.dev $(FONT_STAMP) $(ICC_PROFILE) $(ACE)
+test: $(VENV)/.dev $(FONT_STAMP) $(ICC_PROFILE) $(ACE) $(PDFJS)
 	@scripts/system-deps.sh test
 	$(PY) -m ruff check press tests bench build.py
 	$(PY) -m pytest
@@ -56,6 +58,14 @@ $(ACE): scripts/ace/package.json scripts/ace/package-lock.json scripts/system-de
 	cp scripts/ace/package.json scripts/ace/package-lock.json .cache/ace/
 	cd .cache/ace && ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 \
 		npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Its optional canvas package draws pages; the tests only read text.
+$(PDFJS): scripts/pdfjs/package.json scripts/pdfjs/package-lock.json scripts/system-deps.sh
+	@scripts/system-deps.sh test
+	mkdir -p .cache/pdfjs
+	cp scripts/pdfjs/package.json scripts/pdfjs/package-lock.json .cache/pdfjs/
+	cd .cache/pdfjs && npm ci --omit=optional --no-audit --no-fund --loglevel=error
 	touch $@
 
 clean:

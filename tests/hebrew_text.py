@@ -9,6 +9,10 @@ PDFium changed how it reads ActualText between builds 7891 and 8076, so
 the older build is checked too, through its own interpreter: a virtual
 environment with pypdfium2 5.10.1 made once in .cache/ (or named by
 PRESS_OLD_PDFIUM_PYTHON).
+
+pdf.js (Firefox's viewer) is read under Node.js from .cache/pdfjs, where
+`make test` installs the pdfjs-dist pinned in scripts/pdfjs/: its text
+items joined, a newline where it ends a line, as its text layer copies.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import collections
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -36,6 +41,24 @@ import json, sys
 import pypdfium2 as pdfium
 document = pdfium.PdfDocument(sys.argv[1])
 print(json.dumps([document[i].get_textpage().get_text_range() for i in range(len(document))]))
+"""
+
+
+PDFJS = PROJECT / ".cache" / "pdfjs"
+_PDFJS_TEXT = """
+import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
+import fs from "fs";
+const data = new Uint8Array(fs.readFileSync(process.argv[1]));
+const pdf = await getDocument({ data, disableFontFace: true, verbosity: 0 }).promise;
+const pages = [];
+for (let number = 1; number <= pdf.numPages; number++) {
+  let text = "";
+  for (const item of (await (await pdf.getPage(number)).getTextContent()).items) {
+    text += item.str + (item.hasEOL ? "\\n" : "");
+  }
+  pages.push(text);
+}
+process.stdout.write("\\n" + JSON.stringify(pages));  // its own last line: pdf.js warns on stdout
 """
 
 
@@ -60,6 +83,22 @@ def pdfium_text(pdf: Path, python: Path | None = None) -> str:
     result = subprocess.run([str(python or sys.executable), "-c", _PAGE_TEXTS, str(pdf)],
                             capture_output=True, text=True, check=True)
     return "\n".join(json.loads(result.stdout))
+
+
+def pdfjs_missing() -> str | None:
+    """Why pdf.js cannot be read here, or None."""
+    if not shutil.which("node"):
+        return "Node.js is not on PATH: pdf.js runs where it is (`make test` installs it as root)"
+    if not (PDFJS / "node_modules" / "pdfjs-dist" / "package.json").is_file():
+        return f"pdfjs-dist is not installed in {PDFJS}: `make test` installs it (scripts/pdfjs/)"
+    return None
+
+
+def pdfjs_text(pdf: Path) -> str:
+    """The text pdf.js extracts, page by page."""
+    result = subprocess.run(["node", "--input-type=module", "-e", _PDFJS_TEXT, str(pdf.resolve())], cwd=PDFJS,
+                            capture_output=True, text=True, check=True)
+    return "\n".join(json.loads(result.stdout.rsplit("\n", 1)[-1]))
 
 
 def poppler_text(pdf: Path) -> str:

@@ -50,8 +50,9 @@ def printed_lines(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 def _lines(chars: list[PrintedChar]) -> list[str]:
     """The page's lines, top to bottom, each as its characters left to right."""
+    # Format characters print nothing (the text layer's word joiners, press/engine/pdftext/plan.py).
     shown = [c for c in chars if c.right - c.left > 0.01 and not c.char.isspace()
-             and unicodedata.category(c.char) != "Mn"]
+             and unicodedata.category(c.char) not in ("Mn", "Cf")]
     shown.sort(key=lambda c: -c.middle[1])
     lines: list[list[PrintedChar]] = []
     for char in shown:

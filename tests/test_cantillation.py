@@ -292,6 +292,15 @@ def test_every_word_copies_out_whole_in_pdfium_and_poppler(cases_book: Path) -> 
     assert score(expected, poppler_text(pdf)) == len(expected)
 
 
+def test_every_word_copies_out_whole_in_pdfjs(cases_book: Path) -> None:
+    from hebrew_text import hebrew_words, pdfjs_missing, pdfjs_text, score
+
+    if pdfjs_missing():
+        pytest.skip(f"skipped: {pdfjs_missing()}")
+    expected = hebrew_words(" ".join([*CASES.values(), *INSERTED_SPACE]))
+    assert score(expected, pdfjs_text(cases_book / "book.pdf")) == len(expected)
+
+
 def test_a_character_no_face_draws_is_still_refused(tmp_path: Path) -> None:
     source = _source(tmp_path, "וַיְהִ֥י \u05ef")
     result = build("pdf", "--source", str(source), "--out", str(tmp_path / "out"))

@@ -3,7 +3,7 @@
 The seed chapter is built once per output (every print layout that prints
 Hebrew, the booklet, a sheet of the whole chapter, and book.pdf without
 the text layer to compare against) and read back with PDFium, PDFium build
-7891 and poppler.
+7891, poppler and pdf.js (where Node.js is).
 """
 
 from __future__ import annotations
@@ -15,18 +15,38 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT
-from hebrew_text import hebrew_words, old_pdfium_python, pdfium_text, poppler_text, score
+from conftest import CORPUS, PROJECT
+from hebrew_text import (
+    hebrew_words,
+    old_pdfium_python,
+    pdfium_text,
+    pdfjs_missing,
+    pdfjs_text,
+    poppler_text,
+    score,
+)
 
 from press.config import print_layouts
 from press.diagnostics import Reporter
 from press.editions.book.layouts import load
 from press.engine.pdftext import SUPPORTED_WEASYPRINT
 from press.engine.pdftext.hook import WRAPPED_SIGNATURE
-from press.engine.pdftext.plan import RLM, Glyph, cluster_texts, plan, stream_order, visual_text
+from press.engine.pdftext.plan import (
+    _PDFJS_BACKSTEP,
+    INVISIBLE,
+    RLM,
+    Glyph,
+    cluster_texts,
+    is_point,
+    is_weak,
+    plan,
+    stream_order,
+    visual_text,
+)
 from press.model import plain_text
 from press.readers import plaintext
 from press.typography import Rules, typeset
@@ -37,6 +57,7 @@ HEBREW_LAYOUTS = tuple(name for name in print_layouts() if "he" in load(name).la
 # --- the plan, without WeasyPrint -------------------------------------------------
 
 BET, DAGESH, QAMATS, SHIN, SHIN_DOT, HOLAM, VAV, METEG = "ב", "\u05bc", "\u05b8", "ש", "\u05c1", "\u05b9", "ו", "\u05bd"
+SHEVA = "\u05b0"
 
 
 def test_a_cluster_gives_its_points_in_source_order_then_its_letter() -> None:
@@ -56,11 +77,15 @@ def test_a_cluster_without_points_or_with_too_many_glyphs() -> None:
     assert cluster_texts(BET, 2) is None
 
 
-def test_a_comma_left_of_a_point_is_shown_after_the_points() -> None:
-    # visual: comma, qamats, alef -> shown qamats, comma, alef (PDFium reads alef, qamats, comma)
-    assert stream_order([",", QAMATS, "א"]) == [1, 0, 2]
-    assert stream_order([".", ",", QAMATS, DAGESH, "ב"]) == [2, 3, 1, 0, 4]
-    assert stream_order([")", QAMATS, "א", ",", " "]) == [0, 1, 2, 3, 4]
+def test_a_comma_left_of_a_point_is_parted_from_it_by_an_rlm() -> None:
+    """Visual order throughout (pdf.js reverses the whole line); a blank reading as an RLM
+    between a comma and the point right of it (PDFium would read the comma before the point)."""
+    assert stream_order([",", QAMATS, "א"]) == [0, 1, 2]
+    glyphs = [Glyph(1, 0, 264, 0, ","), Glyph(2, 500, 0, 0, QAMATS), Glyph(3, 264, 530, 0, "א")]
+    laid = plan(glyphs, [("אָ,", True)], blank_gid=9)
+    assert [code.text for code, _ in laid.shows] == [",", RLM, QAMATS, "א"]
+    assert [code.gid for code, _ in laid.shows] == [1, 9, 2, 3]
+    assert [code.text for code, _ in plan(glyphs[1:], [("אָ", True)], 9).shows][1:] == [QAMATS, "א"]
 
 
 def test_poppler_text_is_reversed_with_an_rlm_after_a_stranded_point() -> None:
@@ -82,12 +107,80 @@ def test_the_tj_moves_only_leftward_and_paints_where_weasyprint_does() -> None:
     glyphs = [Glyph(10, 0, 300, 0, ","), Glyph(20, 512.4, 0, 0, QAMATS), Glyph(30, 300, 600, 0, "א"),
               Glyph(40, 900, 250, 0, " "), Glyph(50, 1300, 0, -0.4, HOLAM), Glyph(60, 1150, 500, 0, VAV)]
     laid = plan(glyphs, [(VAV + HOLAM + " " + "א" + QAMATS + ",", True)], blank_gid=3)
-    assert all(move >= 0 for _, move in laid.shows) and all(code.width >= 0 for code, _ in laid.shows)
+    assert all(move >= 0 for _, move in laid.shows)
+    assert all(code.width >= 0 for code, _ in laid.shows if not is_point(code.text)), "only a point steps back"
     order = stream_order([g.text for g in glyphs])
-    assert _replay(laid) == [round(glyphs[i].x) for i in order]
-    assert [r.code.text for r in laid.raised] == [HOLAM] and laid.raised[0].x == 1300
+    painted = [(glyphs[i].text, round(glyphs[i].x)) for i in order if not glyphs[i].text.isspace()]
+    shown = [(code.text, x) for (code, _), x in zip(laid.shows, _replay(laid), strict=True)
+             if not code.text.isspace() and code.text not in (RLM, INVISIBLE)]
+    assert shown == painted, "every visible glyph where WeasyPrint paints it"
+    assert [r.code.text for r in laid.raised] == [INVISIBLE] and laid.raised[0].x == 1300
+    assert [r.text for r in laid.raised] == [HOLAM]
     blank = [code for code, _ in laid.shows if code.text == HOLAM]
     assert blank and blank[0].gid == 3, "a raised point stands in the TJ as a blank carrying its text"
+
+
+def _pdfjs_reading(laid) -> list[tuple[str, int, int]]:
+    """Each letter shown, how far left of where the letter before it ended pdf.js finds it, and
+    how far right of where it is (pdf.js counts no width for a point, and skips a glyph whose
+    text ends in a format character, width, move and all)."""
+    seen = real = laid.start
+    end, read = None, []
+    for code, move in laid.shows:
+        if unicodedata.category(code.text[-1]) == "Cf":
+            real += code.width - move
+            continue
+        if not is_point(code.text) and not code.text.isspace():
+            read.append((code.text, 0 if end is None else end - seen, seen - real))
+            end = seen + code.width
+        seen += (0 if is_point(code.text) else code.width) - move
+        real += code.width - move
+    return read
+
+
+def test_pdfjs_finds_each_letter_where_the_letter_before_it_ended() -> None:
+    """Points drawn far right of their letter's start (a qamats under a resh) are shown before the
+    letter: pdf.js, which counts no width for them, must not see the letter more than a fifth of
+    an em back (a new text item) nor ahead (a space)."""
+    glyphs = [Glyph(1, 0, 477, 0, "ה"), Glyph(2, 710, 0, 0, QAMATS), Glyph(3, 477, 477, 0, "ר"),
+              Glyph(4, 1200, 0, 0, HOLAM), Glyph(5, 954, 275, 0, VAV)]
+    laid = plan(glyphs, [("וֹרָה", True)], blank_gid=9)
+    assert [text for text, _, _ in _pdfjs_reading(laid)] == ["ה", "ר", "ו"]
+    assert all(0 <= back < 200 for _, back, _ in _pdfjs_reading(laid)), _pdfjs_reading(laid)
+
+
+def test_pdfjs_is_brought_back_to_the_real_pen_at_each_space() -> None:
+    """Where a point sits more than a fifth of an em right of its letter's start, pdf.js cannot be
+    kept both on the pen and within a fifth of an em of the last letter: it runs ahead, and at the
+    end of a long line of ta'amim it ran off the page and dropped the first letters of the line.
+    A word joiner before each space takes the difference back."""
+    glyphs, words = [], 6
+    for word in range(words):
+        x = word * 1000
+        glyphs += [Glyph(1, x + 600, 0, 0, QAMATS), Glyph(2, x, 700, 0, "ר"), Glyph(3, x + 700, 300, 0, " ")]
+    laid = plan(glyphs, [(" ".join(["רָ"] * words) + " ", True)], blank_gid=9)
+    reading = [read for read in _pdfjs_reading(laid) if read[0] == "ר"]
+    assert len(reading) == words and all(0 <= back < 200 for _, back, _ in reading), reading
+    assert all(0 <= ahead <= 600 - _PDFJS_BACKSTEP + 1 for _, _, ahead in reading), "no more than one point's worth"
+
+
+def test_a_space_before_a_point_is_shown_before_the_point_and_read_as_a_space() -> None:
+    """pdf.js reverses the whole line, so a space must not fall between a letter and its points;
+    PDFium reads a no-break space there like a comma, so it is shown as a plain space."""
+    assert stream_order(["ט", SHEVA, "\u00a0", "ך"]) == [0, 2, 1, 3]
+    assert stream_order([")", QAMATS, "א", ",", " "]) == [0, 1, 2, 3, 4]
+    glyphs = [Glyph(1, 0, 500, 0, "ט"), Glyph(2, 700, 0, 0, SHEVA), Glyph(3, 500, 240, 0, "\u00a0"),
+              Glyph(4, 740, 480, 0, "ך")]
+    laid = plan(glyphs, [("ךְ\u00a0ט", True)], blank_gid=9)
+    assert [code.text for code, _ in laid.shows] == ["ט", " ", SHEVA, "ך"]
+
+
+def test_a_space_at_either_end_of_a_box_is_read() -> None:
+    """pdf.js drops a space glyph that no glyph of its own text item follows; with a word joiner
+    first it reads the space (the space between a verse number and its verse)."""
+    glyphs = [Glyph(1, 0, 240, 0, " "), Glyph(2, 240, 500, 0, "א"), Glyph(3, 740, 240, 0, " ")]
+    laid = plan(glyphs, [(" א ", True)], blank_gid=9)
+    assert [code.text for code, _ in laid.shows] == [INVISIBLE + " ", "א", INVISIBLE + " "]
 
 
 # --- the pin on WeasyPrint ---------------------------------------------------------
@@ -188,6 +281,14 @@ def test_hebrew_copies_out_of_poppler(seed_pdfs: dict[str, Path], seed_words: li
 
 
 @pytest.mark.parametrize("output", OUTPUTS)
+def test_hebrew_copies_out_of_pdfjs(seed_pdfs: dict[str, Path], seed_words: list[str], output: str) -> None:
+    missing = pdfjs_missing()
+    if missing:
+        pytest.skip(f"skipped: {missing}")
+    _assert_threshold("pdf.js", score(seed_words, pdfjs_text(seed_pdfs[output])), seed_words)
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
 def test_hebrew_copies_out_of_pdfium_7891(seed_pdfs: dict[str, Path], seed_words: list[str], output: str) -> None:
     python = old_pdfium_python()
     if isinstance(python, str):
@@ -198,17 +299,20 @@ def test_hebrew_copies_out_of_pdfium_7891(seed_pdfs: dict[str, Path], seed_words
 def test_whole_hebrew_paragraphs_come_back_as_written(seed_pdfs: dict[str, Path], seed_chapter: Path) -> None:
     """Every Hebrew paragraph as printed, exactly, points in source order (no normalisation), in both
     PDFium builds. Printed: its quotation marks and geresh (press/typography.py), without the word
-    joiners it adds; PDFium reads a closing ” in a right-to-left run as “, so the two count as one."""
+    joiners it adds; PDFium reads a closing ” in a right-to-left run as “, so the two count as one.
+    An RLM comes back only where one parts a comma or period from the point before it (plan.py)."""
     chapter = plaintext.read(seed_chapter, 1, Reporter())
     quotes = str.maketrans("”", "“", "\u2060")
     paragraphs = [" ".join(plain_text(typeset(b.he.runs, "he", Rules())).translate(quotes).split())
                   for b in chapter.blocks if b.he is not None]
     old = old_pdfium_python()
     for python in (None, *(() if isinstance(old, str) else (old,))):
-        text = " ".join(pdfium_text(seed_pdfs["book-stacked"], python).translate(quotes).split())
+        read = pdfium_text(seed_pdfs["book-stacked"], python)
+        text = " ".join(read.translate(quotes).replace(RLM, "").split())
         missing = [p for p in paragraphs if p not in text]
         assert not missing, f"PDFium ({python or 'current'}) misses {len(missing)} paragraphs: {missing[0]}"
-        assert RLM not in text
+        parted = re.findall(f"(.?){RLM}(.?)", read)
+        assert all(is_point(point) and is_weak(mark) for point, mark in parted), f"a stray RLM: {parted}"
 
 
 def _latin_words(text: str) -> list[str]:
@@ -240,3 +344,41 @@ def test_pages_look_exactly_as_without_the_text_layer(seed_pdfs: dict[str, Path]
         darker = ImageChops.subtract(theirs.filter(ImageFilter.MinFilter(5)), mine).getextrema()[1]
         lighter = ImageChops.subtract(mine, theirs.filter(ImageFilter.MaxFilter(5))).getextrema()[1]
         assert max(darker, lighter) <= 16, f"page {index + 1} differs by more than a quarter point"
+
+
+# --- Ruth with its ta'amim, in two layouts ----------------------------------------------
+
+RUTH = CORPUS / "sefaria" / "ruth" / "he-taamei-hamikra.json"
+
+
+@pytest.fixture(scope="module")
+def ruth_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    if not RUTH.is_file():
+        pytest.skip(f"skipped: the shared corpus is absent ({RUTH} not found)")
+    root = tmp_path_factory.mktemp("ruth")
+    running = {}
+    for layout in ("stacked", "facing"):
+        source = root / f"source-{layout}"
+        source.mkdir()
+        for name in (RUTH.name, "en-jps-1917.json"):
+            shutil.copy(RUTH.parent / name, source / name)
+        (source / "book.toml").write_text(f'[print]\nlayout = "{layout}"\n', encoding="utf-8")
+        command = [sys.executable, str(PROJECT / "build.py"), "pdf", "--source", str(source),
+                   "--out", str(root / layout)]
+        env = {**os.environ, "PRESS_BUILD_CACHE": str(root / f"cache-{layout}")}
+        running[layout] = subprocess.Popen(command, cwd=PROJECT, env=env, text=True,
+                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for layout, process in running.items():
+        _, errors = process.communicate()
+        assert process.returncode == 0, f"{layout}: {errors}"
+    return {layout: root / layout / "book.pdf" for layout in running}
+
+
+@pytest.mark.parametrize("layout", ["stacked", "facing"])
+@pytest.mark.parametrize("engine", ["PDFium", "poppler", "pdf.js"])
+def test_ruth_with_its_taamim_copies_out(ruth_pdfs: dict[str, Path], layout: str, engine: str) -> None:
+    if engine == "pdf.js" and pdfjs_missing():
+        pytest.skip(f"skipped: {pdfjs_missing()}")
+    read = {"PDFium": pdfium_text, "poppler": poppler_text, "pdf.js": pdfjs_text}[engine]
+    expected = hebrew_words(RUTH.read_text(encoding="utf-8"))
+    _assert_threshold(engine, score(expected, read(ruth_pdfs[layout])), expected)

@@ -2,26 +2,34 @@
 
 PDF readers rebuild text from glyph codes, and WeasyPrint 70 maps each
 glyph to the characters of the first cluster it drew (a letter keeps the
-points it first came with), so pointed Hebrew copies out garbled. The two
+points it first came with), so pointed Hebrew copies out garbled. The three
 engines that matter read text differently
-(../shared/research/pdf-hebrew-text.md):
+(../shared/research/pdf-hebrew-text.md, /work/notes/pdfjs-findings.md):
 
 - PDFium (Chrome, Edge) reads the glyphs: it wants them in visual order,
   each point before its letter, every code mapped to its own characters,
   no rightward moves inside a TJ (a move reads as a space), and no comma
-  or digit shown just before a point (it would read them as one run);
+  or digit just before a point (it would read them as one run: an RLM
+  blank parts them);
 - poppler (pdftotext, most Linux viewers) cannot rebuild points from
   glyphs at all, but honours `/ActualText` on a `/Span`, in visual order,
-  with an RLM after a point that ends a word before punctuation.
+  with an RLM after a point that ends a word before punctuation;
+- pdf.js (Firefox) ignores ActualText and reads the glyphs too, as one
+  right-to-left run per text item, reversed whole; it counts no width for a
+  point, skips a glyph whose text ends in a format character, starts a new
+  item when a letter is drawn a fifth of an em left of where the last one
+  ended, and makes spaces from gaps rather than from space glyphs. So the
+  points' widths are chosen for it (plan._widths), and blanks reading as a
+  word joiner keep it on the pen and keep the spaces at a box's edges.
 
 So every right-to-left text box WeasyPrint draws is written here instead:
 
     /Span <</ActualText (visual text)>> BDC     poppler's channel
       /P <</ActualText ()>> BDC                 empty: PDFium reads the glyphs
-        [codes with leftward moves only] TJ     PDFium's channel
+        [codes with leftward moves only] TJ     PDFium's and pdf.js's channel
       EMC
     EMC
-    /Span <</ActualText <FEFF0000>>> BDC ... EMC  each raised point, ignored by both
+    /Span <</ActualText <FEFF0000>>> BDC ... EMC  each raised point, ignored by all three
 
 The glyphs are painted where WeasyPrint paints them (to 1/1000 em); only
 the codes, their widths and the marked content differ. Left-to-right boxes

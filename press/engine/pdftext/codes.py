@@ -28,8 +28,9 @@ class CodeBook:
     gids: dict[int, int] = field(default_factory=dict)  # code -> glyph id
     _codes: dict[Code, int] = field(default_factory=dict)
 
-    def code(self, wanted: Code) -> int:
-        """The code for a glyph, its text and its width (allocated once)."""
+    def code(self, wanted: Code, glyph_text: str = "") -> int:
+        """The code for a glyph, its text and its width (allocated once); `glyph_text` what the
+        glyph stands for when the code reads otherwise."""
         found = self._codes.get(wanted)
         if found is None:
             found = self.font.glyph_count + _HEADROOM + len(self._codes)
@@ -41,7 +42,7 @@ class CodeBook:
             self.font.widths[found] = wanted.width
             # The glyph itself must survive subsetting, which keeps the
             # glyph ids among to_unicode's keys.
-            self.font.to_unicode.setdefault(wanted.gid, wanted.text)
+            self.font.to_unicode.setdefault(wanted.gid, glyph_text or wanted.text)
         return found
 
     def cid_to_gid(self) -> bytes:

@@ -128,7 +128,7 @@ def _draw(stream, line: Line, matrix, book: CodeBook) -> None:
         stream.begin_marked_content("Span", _NOTHING)
         stream.set_text_matrix(*_shifted(matrix, raised.x * size / 1000))
         stream.set_text_rise(-raised.rise)
-        stream.show_text(b"<%04x>" % book.code(raised.code))
+        stream.show_text(b"<%04x>" % book.code(raised.code, raised.text))
         stream.set_text_rise(0)
         stream.end_marked_content()
 
