@@ -10,7 +10,7 @@ ACE := .cache/ace/node_modules/.bin/ace-puppeteer
 # pdf.js (Firefox's viewer), pinned in scripts/pdfjs/, for the Hebrew copy-out tests (tests/hebrew_text.py).
 PDFJS := .cache/pdfjs/node_modules/pdfjs-dist/package.json
 
-.PHONY: all build setup test lint fuzz bench clean
+.PHONY: all build setup test lint fuzz bench readme-images clean
 
 all: build
 
@@ -21,7 +21,7 @@ setup: $(VENV)/.runtime $(FONT_STAMP) $(ICC_PROFILE)
 
 test: $(VENV)/.dev $(FONT_STAMP) $(ICC_PROFILE) $(ACE) $(PDFJS)
 	@scripts/system-deps.sh test
-	$(PY) -m ruff check press tests bench build.py
+	$(PY) -m ruff check press tests bench scripts build.py
 	$(PY) -m pytest
 
 # The long fuzz run of tests/test_fuzz.py: 25,000 examples of each of its four properties, 10^5 in all
@@ -67,6 +67,11 @@ $(PDFJS): scripts/pdfjs/package.json scripts/pdfjs/package-lock.json scripts/sys
 	cp scripts/pdfjs/package.json scripts/pdfjs/package-lock.json .cache/pdfjs/
 	cd .cache/pdfjs && npm ci --omit=optional --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The README's pictures (docs/images/): the sample's title page and a spread of each layout, drawn
+# from the PDFs build.py makes (scripts/readme_images.py).
+readme-images: $(VENV)/.runtime $(FONT_STAMP) $(ICC_PROFILE)
+	$(PY) scripts/readme_images.py
 
 clean:
 	rm -rf output .cache .pytest_cache
