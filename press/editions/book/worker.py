@@ -21,6 +21,7 @@ from press.editions.book import layouts
 from press.engine import finish, folio_stamps
 from press.engine.orphans import die_with_parent
 from press.engine.pagetrace import Place, folio, trace_pages
+from press.engine.pool import LAYOUT_COLLECTOR
 from press.engine.render import render
 from press.model import Book
 
@@ -57,7 +58,7 @@ def start_process(book: Book) -> None:
     # Frozen, those are never walked (nor copied by the walk); fewer, larger collections keep the
     # memory flat and save a few percent of a chapter's time.
     gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(*LAYOUT_COLLECTOR)
 
 
 def _parts(folios: bool) -> Any:
