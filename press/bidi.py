@@ -5,8 +5,8 @@ running the Unicode bidi algorithm across elements, so a paragraph must
 reach it with each direction change already made explicit: one element per
 phrase in the other direction, holding all of that phrase's inline markup.
 
-The paragraph's inline tree is flattened into pieces (a run of text or a
-note call, with the emphasis marks around it), the direction runs are
+The paragraph's inline tree is flattened into pieces (a run of text, a
+note call or a section mark, with the emphasis marks around it), the direction runs are
 found on a string of one strength code per character, the pieces are cut
 where a run begins or ends, and each run is rebuilt into its own nested
 markup. An emphasis that crosses a direction change becomes two emphasis
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import groupby
 
 from press.hebrew import is_hebrew, is_latin
-from press.model import Emphasis, Inline, Lang, NoteRef, Span, Text
+from press.model import Emphasis, Inline, Lang, NoteRef, SectionBreak, Span, Text
 
 Mark = str  # "em" or "strong"
 _QUOTE_MARKS = "'\u05F3"  # apostrophe, geresh: part of a Hebrew word they end (ה')
@@ -31,9 +31,12 @@ _OTHER_RUN = re.compile(r"o(?:[^b]*o)?")  # first to last opposite character, no
 _CLINGING = re.compile(r"[rq]*")
 
 
+Atom = NoteRef | SectionBreak  # a run with no characters: one position, kept whole
+
+
 @dataclass(frozen=True, slots=True)
 class _Piece:
-    content: str | NoteRef
+    content: str | Atom
     marks: tuple[Mark, ...]
 
 
@@ -67,7 +70,7 @@ def isolate(runs: tuple[Inline, ...], base: Lang) -> tuple[Inline, ...]:
     pieces = list(_flatten(runs, ()))
     other: Lang = "he" if base == "en" else "en"
     table = _STRENGTHS[base]
-    codes = "".join("r" if isinstance(p.content, NoteRef) else p.content.translate(table) for p in pieces)
+    codes = "".join(_code(p.content, table) for p in pieces)
     if "o" not in codes:  # one direction throughout, as most paragraphs: nothing to cut
         return runs if _already_built(runs) else _build(pieces)
     built: list[Inline] = []
@@ -75,6 +78,12 @@ def isolate(runs: tuple[Inline, ...], base: Lang) -> tuple[Inline, ...]:
         inner = _build(group)
         built.extend((Span(other, inner),) if is_other else inner)
     return tuple(built)
+
+
+def _code(content: str | Atom, table: _Strengths) -> str:
+    if isinstance(content, str):
+        return content.translate(table)
+    return "r" if isinstance(content, NoteRef) else "n"  # a section mark belongs to no direction
 
 
 def _already_built(runs: tuple[Inline, ...]) -> bool:
@@ -86,7 +95,7 @@ def _already_built(runs: tuple[Inline, ...]) -> bool:
             if after_text or not run.text:
                 return False
             after_text = True
-        elif isinstance(run, NoteRef):
+        elif isinstance(run, (NoteRef, SectionBreak)):
             after_text = False
         else:
             return False
@@ -98,7 +107,7 @@ def _flatten(runs: tuple[Inline, ...], marks: tuple[Mark, ...]):
         if isinstance(run, Text):
             if run.text:
                 yield _Piece(run.text, marks)
-        elif isinstance(run, NoteRef):
+        elif isinstance(run, (NoteRef, SectionBreak)):
             yield _Piece(run, marks)
         elif isinstance(run, Emphasis):
             yield from _flatten(run.children, (*marks, "strong" if run.strong else "em"))
@@ -131,7 +140,7 @@ def _direction_groups(pieces: list[_Piece], runs: list[tuple[int, int]]) -> list
     cut: list[tuple[bool, _Piece]] = []
     inside, position, next_edge = False, 0, 0
     for piece in pieces:
-        length = 1 if isinstance(piece.content, NoteRef) else len(piece.content)
+        length = len(piece.content) if isinstance(piece.content, str) else 1
         offset = 0
         while offset < length:
             while next_edge < len(edges) and edges[next_edge] <= position + offset:
@@ -139,7 +148,7 @@ def _direction_groups(pieces: list[_Piece], runs: list[tuple[int, int]]) -> list
                 next_edge += 1
             stop = edges[next_edge] - position if next_edge < len(edges) else length
             stop = min(stop, length)
-            content = piece.content if isinstance(piece.content, NoteRef) else piece.content[offset:stop]
+            content = piece.content[offset:stop] if isinstance(piece.content, str) else piece.content
             cut.append((inside, _Piece(content, piece.marks)))
             offset = stop
         position += length
@@ -161,8 +170,8 @@ def _build(pieces: list[_Piece]) -> tuple[Inline, ...]:
 
 def _leaves(pieces: list[_Piece]) -> list[Inline]:
     leaves: list[Inline] = []
-    for is_note, group in groupby(pieces, key=lambda p: isinstance(p.content, NoteRef)):
-        if is_note:
+    for is_atom, group in groupby(pieces, key=lambda p: not isinstance(p.content, str)):
+        if is_atom:
             leaves.extend(p.content for p in group)  # type: ignore[misc]
         else:
             leaves.append(Text("".join(p.content for p in group)))  # type: ignore[misc]

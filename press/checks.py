@@ -19,7 +19,19 @@ import unicodedata
 from press.diagnostics import BuildError, Diagnostic
 from press.engine.fonts import covered, ensure_static_fonts, stacks_for
 from press.hebrew import describe, with_points
-from press.model import Book, Emphasis, Inline, Lang, NoteRef, Paragraph, Span, Text, plain_text
+from press.model import (
+    SECTION_LETTERS,
+    Book,
+    Emphasis,
+    Inline,
+    Lang,
+    NoteRef,
+    Paragraph,
+    SectionBreak,
+    Span,
+    Text,
+    plain_text,
+)
 
 MAX_CHAPTER_CHARACTERS = 4_000_000  # about 2,000 printed pages; README "Limits"
 
@@ -72,6 +84,8 @@ def _check_runs(runs: tuple[Inline, ...], lang: Lang, where: Paragraph,
             _check_runs(run.children, lang, where, problems, points, stacks)
         elif isinstance(run, NoteRef):
             _check_runs((Text(run.id),), lang, where, problems, "all", stacks)
+        elif isinstance(run, SectionBreak):  # the template prints its letter, in Hebrew wherever it stands
+            _check_runs((Text(SECTION_LETTERS[run.kind]),), "he", where, problems, "all", stacks)
 
 
 def _missing(char: str, lang: Lang, where: Paragraph, stacks) -> Diagnostic:

@@ -13,6 +13,7 @@ from typing import Literal
 
 Lang = Literal["en", "he"]
 BlockKind = Literal["intro", "pair", "commentary", "heading"]
+SectionKind = Literal["open", "closed"]
 
 DIRECTION: dict[str, str] = {"en": "ltr", "he": "rtl"}
 
@@ -74,7 +75,20 @@ class PageBreak:
     lang: Lang  # the language of the text around it
 
 
-Inline = Text | Emphasis | NoteRef | Span | PageBreak
+@dataclass(frozen=True, slots=True)
+class SectionBreak:
+    """Where a section of the Hebrew Bible ends, as its manuscripts mark it: an open section
+    (petuchah, `open`, the Masorah edition's {פ}) or a closed one (setumah, `closed`, {ס}).
+    It has no characters of its own: the editions print the mark (templates/base/macros.html)."""
+
+    kind: SectionKind
+
+
+# The letter each kind is marked with in the Masorah edition and in print (פ petuchah, ס setumah).
+SECTION_LETTERS: dict[str, str] = {"open": "\u05e4", "closed": "\u05e1"}
+
+
+Inline = Text | Emphasis | NoteRef | Span | PageBreak | SectionBreak
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +230,7 @@ def plain_text(runs: tuple[Inline, ...] | None) -> str:
 def _plain(run: Inline) -> str:
     if isinstance(run, Text):
         return run.text
-    if isinstance(run, (NoteRef, PageBreak)):
+    if isinstance(run, (NoteRef, PageBreak, SectionBreak)):
         return ""
     return plain_text(run.children)
 
@@ -229,4 +243,15 @@ def note_refs(runs: tuple[Inline, ...]) -> list[str]:
             found.append(run.id)
         elif isinstance(run, (Emphasis, Span)):
             found.extend(note_refs(run.children))
+    return found
+
+
+def section_breaks(runs: tuple[Inline, ...]) -> list[SectionBreak]:
+    """The section breaks in `runs`, in reading order."""
+    found: list[SectionBreak] = []
+    for run in runs:
+        if isinstance(run, SectionBreak):
+            found.append(run)
+        elif isinstance(run, (Emphasis, Span)):
+            found.extend(section_breaks(run.children))
     return found

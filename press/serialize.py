@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from press.model import Block, Book, Chapter, Paragraph, note_refs, plain_text
+from press.model import Block, Book, Chapter, Paragraph, note_refs, plain_text, section_breaks
 
 
 def _folded(paragraph: Paragraph | None) -> str | None:
@@ -17,8 +17,11 @@ def _folded(paragraph: Paragraph | None) -> str | None:
 
 def block_json(block: Block) -> dict[str, Any]:
     refs = [ref for p in block.paragraphs for ref in note_refs(p.runs)]
-    return {"kind": block.kind, "number": block.number, "line": block.span.line,
+    data = {"kind": block.kind, "number": block.number, "line": block.span.line,
             "en": _folded(block.en), "he": _folded(block.he), "notes": refs}
+    # A section break has no characters: listed on its own ("open", "closed"), in reading order.
+    sections = [{"lang": p.lang, "kind": s.kind} for p in block.paragraphs for s in section_breaks(p.runs)]
+    return {**data, "sections": sections} if sections else data
 
 
 def chapter_json(chapter: Chapter) -> dict[str, Any]:

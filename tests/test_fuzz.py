@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from press.diagnostics import BuildError, Reporter
-from press.model import Emphasis, Inline, NoteRef, Span, Text
+from press.model import SECTION_LETTERS, Emphasis, Inline, NoteRef, SectionBreak, Span, Text
 from press.passage import parse
 from press.readers import read_book, sheetfile
 
@@ -48,7 +48,7 @@ FRAGMENTS = [
     "Notes", "\n\nNotes\n\n", "Footnotes:", "<b>", "</i>", "&amp;", "&gt;", "&#x41;", "![a](b)", "[a](b)",
     '"', "'", 'רז"ל', "ה'", "Isaiah 41:8", "ch. 31.4", "gevurah).1", "skin,”2",
     'title = "T"', "[print]", "[[items]]", 'trim = "A5"', "= ", "\\u0000", "\u05e9\u05c1\u05b8",
-    "שָׁלוֹם", "וְעַל זֶה נֶאֱמַר", "The soul", "compassion,", "word",
+    "שָׁלוֹם", "וְעַל זֶה נֶאֱמַר", "The soul", "compassion,", "word", " {פ}", "{ס}", "\\{פ}",
 ]
 # Control characters are one token in about thirty, so that most sources are still read to the end.
 TOKENS = st.one_of(*[st.sampled_from(FRAGMENTS)] * 15, *[st.text(alphabet=CHARACTERS, min_size=1, max_size=8)] * 15,
@@ -92,6 +92,8 @@ def _written(runs: tuple[Inline, ...] | None, calls: str) -> str:
             out.append(calls.format(run.id))
         elif isinstance(run, (Emphasis, Span)):
             out.append(_written(run.children, calls))
+        elif isinstance(run, SectionBreak):  # a Markdown section mark, as written
+            out.append("{" + SECTION_LETTERS[run.kind] + "}")
     return "".join(out)
 
 

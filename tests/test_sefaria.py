@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import subprocess
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import pytest
 from conftest import CORPUS, build
 
 from press.diagnostics import BuildError, Reporter
-from press.model import Emphasis, NoteRef, Text, plain_text
+from press.model import Emphasis, NoteRef, SectionBreak, Text, plain_text, section_breaks
 from press.readers import read_book, sefaria_markup
 
 RUTH = CORPUS / "sefaria" / "ruth"
@@ -49,8 +50,13 @@ def _source_verses(name: str) -> list[list[str]]:
     return json.loads((RUTH / name).read_text(encoding="utf-8"))["text"]
 
 
+_SECTION_SPAN = re.compile(r'<span class="mam-spi-(pe|samekh)">[^<]*</span>')
+
+
 def _without_markup(text: str) -> str:
-    """A verse as a reader sees it: the tags dropped, the entities decoded, the ends trimmed."""
+    """A verse as a reader sees it: the section marks (and the space before them) and the tags dropped,
+    the entities decoded, the ends trimmed."""
+    text = re.sub(r"(?:\s|&nbsp;|&thinsp;)*" + _SECTION_SPAN.pattern, "", text)
     return html.unescape(re.sub(r"<br\s*/?>", " ", re.sub(r"<(?!br)[^>]+>", "", text))).strip(" \u00a0")
 
 
@@ -86,11 +92,41 @@ def test_masorah_marks_are_printed_as_that_edition_prints_them(tmp_path: Path) -
     book, warnings = _read(_ruth(tmp_path / "src", MASORAH, JPS))
     hebrew = [plain_text(b.he.runs) for c in book.chapters for b in c.blocks]
     assert "(יעשה) [יַ֣עַשׂ]" in hebrew[7]  # ketiv in parentheses, qere in brackets (1:8)
-    assert plain_text(book.chapters[3].blocks[16].he.runs).endswith("׃\u00a0{פ}")  # the section mark after 4:17
+    end = book.chapters[3].blocks[16].he.runs[-2:]  # 4:17: its last words, then the open section
+    assert isinstance(end[0], Text) and end[0].text.endswith("אֲבִ֥י דָוִֽד׃") and end[1] == SectionBreak("open")
     assert "\u2009׀" in hebrew[1]  # &thinsp; before a paseq
     paseq = book.chapters[0].blocks[1].he.runs
     assert any(isinstance(r, Emphasis) and r.strong and plain_text(r.children) == "׀" for r in paseq)
     assert warnings == ""  # every element of the Masorah edition is known
+
+
+def test_every_section_mark_is_a_section_break(tmp_path: Path) -> None:
+    book, _ = _read(_ruth(tmp_path / "src", MASORAH, JPS))
+    in_model = [(c.number, b.number, s.kind) for c in book.chapters for b in c.blocks
+                for s in section_breaks(b.he.runs)]
+    kinds = {"pe": "open", "samekh": "closed"}
+    in_json = [(c + 1, v + 1, kinds[m.group(1)]) for c, verses in enumerate(_source_verses(MASORAH))
+               for v, verse in enumerate(verses) for m in _SECTION_SPAN.finditer(verse)]
+    assert in_model == in_json == [(4, 17, "open")]  # Ruth has one, a petuchah after 4:17
+    text = " ".join(plain_text(p.runs) for c in book.chapters for b in c.blocks for p in b.paragraphs)
+    assert "{" not in text and "}" not in text
+
+
+def test_a_closed_section_within_a_verse() -> None:
+    marked = sefaria_markup.parse('אחת&thinsp;<span class="mam-spi-samekh">{ס}</span> שתיים'
+                                  '&nbsp;<span class="mam-spi-pe">{פ}</span><br>')
+    assert marked.runs == (Text("אחת"), SectionBreak("closed"), Text(" שתיים"), SectionBreak("open"))
+    assert marked.unknown == []
+
+
+def test_the_model_lists_the_section_breaks(tmp_path: Path) -> None:
+    source = _ruth(tmp_path / "src", MASORAH, JPS, toml='[sefaria]\nchapters = "4"\n')
+    result = build("model", "--source", str(source))
+    assert result.returncode == 0, result.stderr
+    blocks = json.loads(result.stdout)["chapters"][0]["blocks"]
+    assert [(b["number"], b.get("sections")) for b in blocks if "sections" in b] == [
+        (17, [{"lang": "he", "kind": "open"}])]
+    assert blocks[16]["he"].endswith("דָוִֽד׃")  # no braced letter in the text
 
 
 def test_chapters_are_chosen_in_book_toml(tmp_path: Path) -> None:
@@ -250,3 +286,50 @@ def test_a_file_of_several_versions_needs_one_chosen(tmp_path: Path) -> None:
     (source / "book.toml").write_text('[sefaria]\nversion = "second"\n', encoding="utf-8")
     book, _ = _read(source)
     assert plain_text(book.chapters[0].blocks[0].he.runs) == "שתיים."
+
+
+# --- the Masorah edition's section marks, printed -------------------------------------------------
+
+@pytest.fixture(scope="module")
+def masorah_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("masorah")
+    toml = '[sefaria]\nchapters = "4"\n\n[sheet]\npassage = "4:16-18"\n\n[print]\npdf = "pdf/x-4"\n'
+    source = _ruth(root / "src", MASORAH, JPS, toml=toml)
+    result = build("--source", str(source), "--out", str(root / "out"))
+    assert result.returncode == 0, result.stderr
+    return root / "out"
+
+
+def _pdf_words(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return "".join(c for c in text if unicodedata.category(c) != "Cf").split()
+
+
+@pytest.mark.parametrize("name", ["book.pdf", "sheet.pdf"])
+def test_the_open_section_is_printed_as_its_letter_without_braces(masorah_build: Path, name: str) -> None:
+    words = _pdf_words(masorah_build / name)
+    assert not [w for w in words if "{" in w or "}" in w]
+    assert words.count("פ") == 1  # the mark after 4:17, its letter alone
+    assert words[words.index("פ") - 1].startswith("דָוִֽד")
+
+
+def test_the_epub_prints_the_section_mark_in_hebrew(masorah_build: Path) -> None:
+    with zipfile.ZipFile(masorah_build / "book.epub") as epub:
+        chapter = next(epub.read(n).decode() for n in epub.namelist() if n.endswith("chapter-4.xhtml"))
+    marks = re.findall(r"<span class=\"section section-(\w+)\"([^>]*)>([^<]*)</span>", chapter)
+    assert [(kind, text) for kind, _, text in marks] == [("open", "פ")]
+    assert 'lang="he"' in marks[0][1] and 'dir="rtl"' in marks[0][1]
+    assert "{פ}" not in chapter
+
+
+def test_the_section_mark_grey_is_k_only_in_a_pdf_x_book(masorah_build: Path) -> None:
+    import pikepdf
+
+    greys = set()
+    with pikepdf.open(masorah_build / "book.pdf") as pdf:
+        for page in pdf.pages:
+            for operands, operator in pikepdf.parse_content_stream(page):
+                assert str(operator) not in ("rg", "RG"), "an RGB colour in a PDF/X book"
+                if str(operator) in ("scn", "sc") and len(operands) == 4:
+                    greys.add(tuple(float(v) for v in operands))
+    assert (0, 0, 0, 0.53) in greys  # the mark's grey (book.css .section), the only grey of Ruth 4

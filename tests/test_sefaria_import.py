@@ -16,7 +16,7 @@ import pytest
 from conftest import CORPUS, build
 
 from press.diagnostics import Reporter
-from press.model import Book
+from press.model import Book, SectionBreak, plain_text, section_breaks
 from press.readers import read_book
 
 RUTH = CORPUS / "sefaria" / "ruth"
@@ -50,6 +50,40 @@ def test_ruth_1_2_round_trips_to_the_same_model(tmp_path: Path, hebrew: str) -> 
     assert [len(c.blocks) for c in imported.chapters] == [22, 23]
     assert _shape(imported) == _shape(original)
     assert (imported.title, imported.title_he) == ("Ruth", "רות")
+
+
+def test_the_masorah_section_mark_round_trips(tmp_path: Path) -> None:
+    if not RUTH.is_dir():
+        pytest.skip(f"skipped: the shared corpus is absent ({RUTH} not found)")
+    source = tmp_path / "src"
+    source.mkdir()
+    for name in ("he-miqra-masorah.json", "en-jps-1917.json"):
+        shutil.copyfile(RUTH / name, source / name)
+    (source / "book.toml").write_text('[sefaria]\nchapters = "4"\n', encoding="utf-8")
+    original, imported = _round_trip(source, tmp_path)
+    assert _shape(imported) == _shape(original)
+    verse = imported.chapters[0].blocks[16].he
+    assert section_breaks(verse.runs) == [SectionBreak("open")]  # 4:17 ends an open section
+    written = next((tmp_path / "markdown").glob("*.md")).read_text(encoding="utf-8")
+    assert "אֲבִ֥י דָוִֽד׃ {פ}\n" in written
+
+
+def test_section_marks_and_braces_round_trip(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    verses = {"en": [["One {פ} as text.", "Two."]],
+              "he": [['אחת <span class="mam-spi-samekh">{ס}</span> ושתיים&nbsp;<span class="mam-spi-pe">{פ}</span>',
+                      "{ס} כתוב."]]}
+    for lang, text in verses.items():
+        data = {"language": lang, "title": "Tiny", "heTitle": "קטן", "versionTitle": "v", "license": "CC0",
+                "versionSource": "", "text": text}
+        (source / f"{lang}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    original, imported = _round_trip(source, tmp_path)
+    assert _shape(imported) == _shape(original)
+    first, second = imported.chapters[0].blocks
+    assert [s.kind for s in section_breaks(first.he.runs)] == ["closed", "open"]
+    assert section_breaks(first.en.runs) == section_breaks(second.he.runs) == []  # braces of the text stay text
+    assert plain_text(second.he.runs) == "{ס} כתוב."
 
 
 def test_notes_and_markdown_characters_round_trip(tmp_path: Path) -> None:

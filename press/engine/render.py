@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from press.hebrew import hebrew_numeral, with_points
-from press.model import DIRECTION, Emphasis, Inline, NoteRef, PageBreak, Span, Text
+from press.model import DIRECTION, SECTION_LETTERS, Emphasis, Inline, NoteRef, PageBreak, SectionBreak, Span, Text
 from press.paths import TEMPLATES
 from press.typography import Keep, Rules, typeset
 
@@ -32,6 +32,8 @@ def run_kind(run: Inline) -> str:
         return "strong" if run.strong else "em"
     if isinstance(run, PageBreak):
         return "pagebreak"
+    if isinstance(run, SectionBreak):
+        return "section"
     if isinstance(run, Keep):
         return "keep" if run.whole else "unhyphenated"
     raise TypeError(f"not an inline run: {run!r}")
@@ -60,6 +62,7 @@ def environment(edition: Edition) -> Environment:
     env.filters["run_kind"] = run_kind
     env.filters["direction"] = DIRECTION.__getitem__
     env.filters["hebrew_numeral"] = hebrew_numeral
+    env.filters["section_letter"] = SECTION_LETTERS.__getitem__
     env.filters["paragraph_of"] = lambda lang, block: block.paragraph(lang)
     env.filters["printed"] = printed
     env.filters["typeset"] = typeset_runs

@@ -2,7 +2,9 @@
 
 Paragraphs are split here, so every block keeps its line; the `markdown`
 package parses only inline markup (emphasis, strong, code, escapes) plus
-our footnote calls `[^id]`. Raw HTML, links and images are never parsed:
+our footnote calls `[^id]` and section marks `{פ}` (an open section) and
+`{ס}` (a closed one), written so by `build.py import` for the Masorah
+edition's marks (a brace escaped with a backslash is text). Raw HTML, links and images are never parsed:
 they stay literal text, which the templates escape, and a warning says so.
 
 Nothing is lost: code spans keep the characters written (the package would
@@ -27,11 +29,14 @@ from markdown.util import AtomicString
 from press.bidi import isolate
 from press.diagnostics import Reporter, error, processing
 from press.hebrew import dominant_lang
-from press.model import Chapter, Emphasis, Inline, NoteRef, Paragraph, SourceSpan, Text
+from press.model import SECTION_LETTERS, Chapter, Emphasis, Inline, NoteRef, Paragraph, SectionBreak, SourceSpan, Text
 from press.readers import common
 from press.readers.notes import NoteText, collect
 
 _NOTE_CALL = r"\[\^([^\]\s]+)\]"
+_KINDS = {letter: kind for kind, letter in SECTION_LETTERS.items()}
+_SECTION_MARK = "\\{([" + "".join(_KINDS) + "])\\}"
+_SPACES = " \t\n\u00a0"
 _NOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:\s*(.*)$", re.DOTALL)
 _ROLE_LINE = re.compile(r"^\{:?\s*\.([\w-]+)\s*\}$")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")  # `## C#` keeps its `#`
@@ -50,6 +55,13 @@ class _NoteCallProcessor(InlineProcessor):
     def handleMatch(self, m, data):  # noqa: N802 - the markdown package's name
         element = ElementTree.Element("noteref")
         element.set("id", m.group(1))
+        return element, m.start(0), m.end(0)
+
+
+class _SectionProcessor(InlineProcessor):
+    def handleMatch(self, m, data):  # noqa: N802 - the markdown package's name
+        element = ElementTree.Element("section")
+        element.set("kind", _KINDS[m.group(1)])
         return element, m.start(0), m.end(0)
 
 
@@ -75,6 +87,7 @@ def _inline_markdown(emphasis: bool = True) -> markdown.Markdown:
             md.inlinePatterns.deregister(name)
     md.inlinePatterns.register(_CodeSpanProcessor(BACKTICK_RE), "backtick", 190)
     md.inlinePatterns.register(_NoteCallProcessor(_NOTE_CALL, md), "note_call", 175)
+    md.inlinePatterns.register(_SectionProcessor(_SECTION_MARK, md), "section_mark", 174)
     return md
 
 
@@ -126,6 +139,7 @@ def nesting_depth(element: ElementTree.Element) -> int:
 def _as_written(runs: tuple[Inline, ...]) -> str:
     """The runs' characters with each note call as its `[^id]`, for the no-loss check."""
     return "".join(f"[^{r.id}]" if isinstance(r, NoteRef) else r.text if isinstance(r, Text)
+                   else "{" + SECTION_LETTERS[r.kind] + "}" if isinstance(r, SectionBreak)
                    else _as_written(r.children) for r in runs)  # type: ignore[union-attr]
 
 
@@ -171,6 +185,11 @@ def _runs(element: ElementTree.Element) -> tuple[Inline, ...]:
     if element.text:
         runs.append(Text(element.text))
     for child in element:
+        if child.tag == "section" and runs and isinstance(runs[-1], Text):
+            # No white space before a section break, as the Sefaria reader gives it: the mark has its own gap.
+            runs[-1] = Text(runs[-1].text.rstrip(_SPACES))
+            if not runs[-1].text:
+                runs.pop()
         runs.extend(_element_runs(child))
         if child.tail:
             runs.append(Text(child.tail))
@@ -180,6 +199,8 @@ def _runs(element: ElementTree.Element) -> tuple[Inline, ...]:
 def _element_runs(child: ElementTree.Element) -> tuple[Inline, ...]:
     if child.tag == "noteref":
         return (NoteRef(child.get("id", "")),)
+    if child.tag == "section":
+        return (SectionBreak(child.get("kind", "open")),)  # type: ignore[arg-type]
     if child.tag in ("em", "strong"):
         return (Emphasis(_runs(child), strong=child.tag == "strong"),)
     return _runs(child)  # code and anything else: its text only

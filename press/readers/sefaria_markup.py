@@ -4,10 +4,12 @@ Sefaria's texts hold a little HTML. Each element this module knows becomes
 a run of the model: `<b>`/`<strong>` strong emphasis, `<i>`/`<em>`
 emphasis, a footnote (`<sup class="footnote-marker">` then `<i
 class="footnote">`) a note call and the note's text; `<br>` a space;
-`<small>`, `<big>`, `<sup>`, `<span>` and the Masorah edition's classes
-(`mam-spi-pe` and `mam-spi-samekh` section marks `{פ}` `{ס}`, qere/ketiv
-`mam-kq`, `mam-kq-k` in parentheses, `mam-kq-q` in brackets) their text, as
-that edition prints them. Anything else is its text content with a warning
+the Masorah edition's section marks (`<span class="mam-spi-pe">{פ}</span>`,
+an open section, and `mam-spi-samekh` `{ס}`, a closed one) a SectionBreak,
+without their braced text and without the white space before them;
+`<small>`, `<big>`, `<sup>`, `<span>` and the Masorah edition's qere/ketiv
+classes (`mam-kq`, `mam-kq-k` in parentheses, `mam-kq-q` in brackets) their
+text, as that edition prints them. Anything else is its text content with a warning
 naming the JSON path. Entities are decoded (`&thinsp;` is U+2009).
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from press.model import Emphasis, Inline, NoteRef, Text
+from press.model import Emphasis, Inline, NoteRef, SectionBreak, SectionKind, Text
 
 # Elements printed as their text, with no markup of their own: nothing in the model stands for a size.
 PLAIN = {"small", "big", "sup", "span", "sub", "p", "div"}
@@ -24,6 +26,7 @@ EMPHASIS = {"b": True, "strong": True, "i": False, "em": False}
 SPAN_CLASSES = {"mam-spi-pe", "mam-spi-samekh", "mam-kq", "mam-kq-k", "mam-kq-q", "mam-kq-trivial",
                 "footnote-marker", "footnote", ""}
 VOID = {"br", "img", "hr", "wbr"}
+SECTIONS: dict[str, SectionKind] = {"mam-spi-pe": "open", "mam-spi-samekh": "closed"}
 
 
 @dataclass(slots=True)
@@ -42,6 +45,7 @@ class _Open:
     children: list[Inline] = field(default_factory=list)
     note: bool = False  # the body of a footnote
     marker: bool = False  # a footnote's call
+    section: SectionKind | None = None  # a section mark: its braced letter is not kept
 
 
 class _Builder(HTMLParser):
@@ -63,7 +67,8 @@ class _Builder(HTMLParser):
         if (tag not in EMPHASIS and tag not in PLAIN) or (tag == "span" and not classes <= SPAN_CLASSES):
             self._unknown(tag + "".join(f".{c}" for c in sorted(classes)))
         strong = None if note else EMPHASIS.get(tag)
-        self.stack.append(_Open(tag, strong, note=note, marker=marker))
+        section = next((SECTIONS[c] for c in sorted(classes) if c in SECTIONS), None) if tag == "span" else None
+        self.stack.append(_Open(tag, strong, note=note, marker=marker, section=section))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag not in VOID:
@@ -85,7 +90,9 @@ class _Builder(HTMLParser):
         self._text(data)
 
     def _close(self, closed: _Open) -> None:
-        if closed.marker:
+        if closed.section:
+            self._section(closed.section)
+        elif closed.marker:
             self.pending_call = str(self.next_note)
             self.next_note += 1
             self.stack[-1].children.append(NoteRef(self.pending_call))
@@ -98,6 +105,15 @@ class _Builder(HTMLParser):
         else:
             self.stack[-1].children.extend(closed.children)
 
+    def _section(self, kind: SectionKind) -> None:
+        # The mark stands apart by its own spacing (templates/base/base.css), not by the source's `&nbsp;`.
+        siblings = self.stack[-1].children
+        while siblings and isinstance(siblings[-1], Text) and not siblings[-1].text.rstrip(_SPACES):
+            siblings.pop()
+        if siblings and isinstance(siblings[-1], Text):
+            siblings[-1] = Text(siblings[-1].text.rstrip(_SPACES))
+        siblings.append(SectionBreak(kind))
+
     def _new_call(self) -> str:
         # A footnote body without its marker: give it a call where it stands.
         note_id = str(self.next_note)
@@ -106,7 +122,7 @@ class _Builder(HTMLParser):
         return note_id
 
     def _text(self, text: str) -> None:
-        if self.stack[-1].marker:
+        if self.stack[-1].marker or self.stack[-1].section:
             return  # the marker's own symbol: the edition numbers its notes itself
         self.stack[-1].children.append(Text(text))
 
@@ -143,6 +159,9 @@ def _merged(runs: list[Inline]) -> list[Inline]:
         elif not (isinstance(run, Text) and not run.text):
             merged.append(run)
     return merged
+
+
+_SPACES = " \n\t\u00a0\u2009"
 
 
 def _strip(runs: tuple[Inline, ...]) -> tuple[Inline, ...]:

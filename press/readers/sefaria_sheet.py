@@ -22,7 +22,20 @@ from typing import Any
 from press import bidi
 from press.diagnostics import Reporter, error
 from press.hebrew import dominant_lang
-from press.model import Block, Book, Chapter, Emphasis, Inline, Note, Paragraph, SourceSpan, Span, Text
+from press.model import (
+    SECTION_LETTERS,
+    Block,
+    Book,
+    Chapter,
+    Emphasis,
+    Inline,
+    Note,
+    Paragraph,
+    SectionBreak,
+    SourceSpan,
+    Span,
+    Text,
+)
 from press.passage import Passage
 from press.readers import sefaria_markup
 from press.readers.sheetfile import MAX_FIT, Item, PassageItem, SheetSpec, TextItem
@@ -155,5 +168,7 @@ def _md(run: Inline) -> str:
         return f"**{inner}**" if run.strong else f"*{inner}*"
     if isinstance(run, Span):
         return "".join(_md(r) for r in run.children)
+    if isinstance(run, SectionBreak):
+        return " {" + SECTION_LETTERS[run.kind] + "}"  # the Markdown reader's section mark
     return ""  # a note call: the teacher's text has no notes
 

@@ -4,7 +4,9 @@ this project's Markdown chapters, so a publisher can go on in the project's own 
 Each chapter becomes `NN-slug.md` with its title, Hebrew title, number and `numbered: true` (its
 blocks are the source's verses, printed with their numbers) in the front matter, then each verse as an
 English paragraph followed by its Hebrew; notes become footnotes (`[^1]` and `[^1]: text`), emphasis
-`*…*` and `**…**`. A `book.toml` carries the titles and credits the versions in `rights`. Reading the
+`*…*` and `**…**`, a section break `{פ}` (open) or `{ס}` (closed) after a space, as the
+Markdown reader reads it (a brace of the text itself is escaped with a backslash). A `book.toml`
+carries the titles and credits the versions in `rights`. Reading the
 written folder gives the same chapters, blocks, runs and notes as reading the original.
 """
 
@@ -15,10 +17,23 @@ from pathlib import Path
 
 from press.diagnostics import Reporter, error
 from press.editions.base import atomic_path
-from press.model import Block, Book, Chapter, Emphasis, Inline, Note, NoteRef, Paragraph, Span, Text
+from press.model import (
+    SECTION_LETTERS,
+    Block,
+    Book,
+    Chapter,
+    Emphasis,
+    Inline,
+    Note,
+    NoteRef,
+    Paragraph,
+    SectionBreak,
+    Span,
+    Text,
+)
 
 # What the Markdown reader would take for markup: backslash-escaped (Markdown unescapes these).
-_SPECIAL = re.compile(r"([\\`*_\[\]])")
+_SPECIAL = re.compile(r"([\\`*_\[\]{])")
 _LINE_START = re.compile(r"^([#{>+-]|\d+\.)", re.MULTILINE)
 
 
@@ -81,6 +96,8 @@ def _run(run: Inline) -> str:
         return f"{mark}{_runs(run.children)}{mark}"
     if isinstance(run, Span):
         return _runs(run.children)  # the reader isolates the phrase again
+    if isinstance(run, SectionBreak):
+        return " {" + SECTION_LETTERS[run.kind] + "}"
     return ""
 
 
