@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from press.hebrew import hebrew_numeral, with_points
-from press.model import DIRECTION, Emphasis, Inline, NoteRef, PageBreak, Span, Text
+from press.model import DIRECTION, Emphasis, Inline, NoteRef, PageBreak, Span, Text, pair_runs
 from press.paths import TEMPLATES
 from press.typography import Keep, Rules, typeset
 
@@ -62,6 +62,7 @@ def environment(edition: Edition) -> Environment:
     env.filters["hebrew_numeral"] = hebrew_numeral
     env.filters["paragraph_of"] = lambda lang, block: block.paragraph(lang)
     env.filters["printed"] = printed
+    env.filters["pair_runs"] = pair_runs
     env.filters["typeset"] = typeset_runs
     env.globals["missing_note"] = missing_note
     return env
