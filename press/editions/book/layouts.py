@@ -34,6 +34,7 @@ class View:
     # pieces in the order they are set.
     pieces: tuple | None = None
     run_on: bool = False  # consecutive pairs set as one paragraph (a one-language layout's `run_on`)
+    furniture: tuple[str, ...] = ()  # the languages of the front matter and openers; empty: the book's
 
     def counter_reset(self, first_folio: int) -> int:
         # WeasyPrint applies an explicit `counter-increment` on the first
@@ -48,6 +49,8 @@ class PrintLayout:
     languages: tuple[str, ...]
     spread: dict[str, str] = field(default_factory=dict)  # {"left": lang, "right": lang}; empty: one flow
     run_on: bool = False  # consecutive pairs run on as one paragraph (templates/book/runon.html)
+    # The languages of the book's furniture (title page, colophon, contents, chapter openers); empty: both.
+    furniture: tuple[str, ...] = ()
 
     @property
     def edition(self) -> tuple[str, ...]:
@@ -56,7 +59,8 @@ class PrintLayout:
 
     def view(self, book_languages: tuple[str, ...]) -> View:
         """The languages in the book's order that this layout prints."""
-        return View(tuple(lang for lang in book_languages if lang in self.languages), run_on=self.run_on)
+        return View(tuple(lang for lang in book_languages if lang in self.languages), run_on=self.run_on,
+                    furniture=self.furniture)
 
 
 @cache
@@ -64,4 +68,5 @@ def load(name: str) -> PrintLayout:
     data = tomllib.loads((TEMPLATES / "layouts" / name / "layout.toml").read_text(encoding="utf-8"))
     return PrintLayout(name=name, description=data.get("description", ""),
                        languages=tuple(data.get("languages", ("en", "he"))),
-                       spread=dict(data.get("spread", {})), run_on=bool(data.get("run_on", False)))
+                       spread=dict(data.get("spread", {})), run_on=bool(data.get("run_on", False)),
+                       furniture=tuple(data.get("furniture", ())))
