@@ -212,6 +212,16 @@ def test_a_hebrew_only_book_has_no_english_furniture(books, seed, name: str, pri
     assert any("2" in line.text and line.page < FRONT_PAGES for line in lines), "the edition line"
     body = [line for line in lines if line.page >= FRONT_PAGES]
     assert body and _latin(" ".join(line.text for line in body)) == [], _latin(" ".join(line.text for line in body))
+    # The same in the EPUB: the title page, the contents (the nav's toc) and each chapter's head.
+    with zipfile.ZipFile(out / "book.epub") as epub:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        read = {n: etree.fromstring(epub.read(n), parser) for n in epub.namelist() if n.endswith(".xhtml")}
+    shown = [e for n, root in read.items() for e in root.iter(f"{XHTML}section", f"{XHTML}nav", f"{XHTML}header")
+             if e.get("class") in ("title-page", "chapter-head") or e.get("id") == "toc"]
+    assert len(shown) >= 3
+    for element in shown:
+        text = " ".join(element.itertext())
+        assert _latin(text) == [], (element.get("class") or element.get("id"), _latin(text))
     english = printed_lines(books[(name, "english", primary)] / "book.pdf")
     assert "Contents" in " ".join(line.text for line in english if line.page < FRONT_PAGES)
 
