@@ -99,6 +99,11 @@ class Settings:
     translator: str = ""
     publisher: str = ""
     rights: str = ""
+    # The same in Hebrew, for a book whose furniture is Hebrew only (the `hebrew` layout); each falls
+    # back to the English.
+    author_he: str = ""
+    publisher_he: str = ""
+    rights_he: str = ""
     description: str = ""
     date: str = ""  # publication date: YYYY, YYYY-MM or YYYY-MM-DD (default: the build's date)
     edition: int = 0  # which edition the colophon names: 1 = "First edition" (0: none named)

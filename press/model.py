@@ -7,6 +7,7 @@ stage can point an author at the source of a problem.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -110,6 +111,8 @@ class Block:
 
     A pair holds both paragraphs; other kinds hold the one they have.
     `number` counts blocks from 1 within the chapter; passages cite it.
+    Each paragraph of the source files is a block; `new_paragraph` marks
+    where the text's own prose paragraphs begin.
     """
 
     kind: BlockKind
@@ -117,6 +120,9 @@ class Block:
     en: Paragraph | None
     he: Paragraph | None
     span: SourceSpan
+    # The source begins a new paragraph of its prose here (two blank lines before it in a text or
+    # Markdown chapter): a layout that runs pairs on as one paragraph starts a new one.
+    new_paragraph: bool = False
 
     @property
     def paragraphs(self) -> tuple[Paragraph, ...]:
@@ -233,6 +239,26 @@ def _plain(run: Inline) -> str:
     if isinstance(run, (NoteRef, PageBreak, SectionBreak)):
         return ""
     return plain_text(run.children)
+
+
+def pair_runs(blocks: tuple[Block, ...], run_on: bool = True,
+              languages: Sequence[str] = ("en", "he")) -> tuple[tuple[Block, ...], ...]:
+    """The blocks in runs, for a layout that sets consecutive pairs as one paragraph of one of
+    `languages`: a run is consecutive pairs, with any block the layout does not print between them
+    (English commentary in a Hebrew-only book is not there to interrupt the Hebrew's prose), and it
+    ends at a printed block of another kind (commentary, a heading) or before a paragraph break of
+    the source (`new_paragraph`). Every other block is a run of its own; with `run_on` false, every
+    block is."""
+    runs: list[list[Block]] = []
+    open_run = False  # the last run is one that the next pair may join
+    for block in blocks:
+        joins = run_on and (block.kind == "pair" or not any(block.paragraph(lang) for lang in languages))
+        if joins and open_run and not block.new_paragraph:
+            runs[-1].append(block)
+        else:
+            runs.append([block])
+        open_run = joins
+    return tuple(tuple(run) for run in runs)
 
 
 def note_refs(runs: tuple[Inline, ...]) -> list[str]:

@@ -166,8 +166,9 @@ def test_running_heads_follow_reading_order_in_the_language_of_their_page(books,
             centre = (shown.left + shown.right) / 2
             assert (centre < width / 2) == (hand == "left"), f"page {page}: head at {centre:.1f} pt"
             checked += 1
-    # The sample's chapters take one page each in the one-language layouts: no head to read there.
-    assert checked or name == "sample", "no page with a running head"
+    # The sample's chapters take one page each in the one-language layouts, and so does the seed in
+    # `hebrew` since its pairs run on (issue 12, 7): no head to read there.
+    assert checked or name == "sample" or layout == "hebrew", "no page with a running head"
 
 
 def _script(line: Line) -> str | None:

@@ -12,7 +12,8 @@ offset of the model; the book edition hands them out as `PageStart`s
 What this reads of a print layout (true of every layout in templates/):
 a chapter's element has the chapter's slug as its id, a block's element
 carries `data-block`, and the nearest block-level element around a text
-carries the paragraph's `lang`. The page number is the text of the margin
+carries the paragraph's `lang` (or the block's element itself does: a pair's
+text set inline, in a layout that runs pairs on as one paragraph). The page number is the text of the margin
 box that shows `counter(page)`, so arabic and Hebrew folios are labelled as
 printed; a page that prints no folio (front matter, blank pages) is not
 listed. A page that begins inside a word (a hyphenated line) is marked
@@ -124,9 +125,11 @@ def _enter(where: _Where, box: Any, slugs: frozenset[str]) -> _Where:
         return where
     if element.get("id") in slugs:
         where = _Where(chapter=element.get("id"))
-    if element.get("data-block", "").isdigit():
-        where = replace(where, block=int(element.get("data-block")), lang=None)
-    if _is_block_container(box) and element.get("lang"):
+    block = element.get("data-block", "")
+    if block.isdigit():
+        where = replace(where, block=int(block), lang=None)
+    # A block set inline (a pair's text in a paragraph of run-on pairs) carries its own lang.
+    if element.get("lang") and (_is_block_container(box) or block.isdigit()):
         where = replace(where, lang=element.get("lang"))
     return where
 

@@ -15,7 +15,18 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from press.hebrew import hebrew_numeral, with_points
-from press.model import DIRECTION, SECTION_LETTERS, Emphasis, Inline, NoteRef, PageBreak, SectionBreak, Span, Text
+from press.model import (
+    DIRECTION,
+    SECTION_LETTERS,
+    Emphasis,
+    Inline,
+    NoteRef,
+    PageBreak,
+    SectionBreak,
+    Span,
+    Text,
+    pair_runs,
+)
 from press.paths import TEMPLATES
 from press.typography import Keep, Rules, typeset
 
@@ -65,6 +76,7 @@ def environment(edition: Edition) -> Environment:
     env.filters["section_letter"] = SECTION_LETTERS.__getitem__
     env.filters["paragraph_of"] = lambda lang, block: block.paragraph(lang)
     env.filters["printed"] = printed
+    env.filters["pair_runs"] = pair_runs
     env.filters["typeset"] = typeset_runs
     env.globals["missing_note"] = missing_note
     return env

@@ -31,6 +31,7 @@ class RawParagraph:
 
     text: str
     line: int
+    new_paragraph: bool = False  # two or more blank lines before it: the source's prose paragraph begins
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class Parsed:
 
     paragraph: Paragraph
     role: str | None = None
+    new_paragraph: bool = False
 
 
 def front_matter(text: str, path: Path) -> tuple[FrontMatter, list[str], int]:
@@ -63,20 +65,26 @@ def front_matter(text: str, path: Path) -> tuple[FrontMatter, list[str], int]:
 
 
 def paragraphs(lines: list[str], first_line: int) -> list[RawParagraph]:
-    """Blank-line separated paragraphs, each with its first line number."""
+    """Blank-line separated paragraphs, each with its first line number. Two or more blank lines
+    before one (not before the first) mark a paragraph break of the text's prose."""
     found: list[RawParagraph] = []
     current: list[str] = []
     start = first_line
+    blanks, broken = 0, False
     for number, line in enumerate(lines, first_line):
         if line.strip():
             if not current:
                 start = number
+                broken = blanks >= 2 and bool(found)
             current.append(line)
-        elif current:
-            found.append(RawParagraph("\n".join(current), start))
+            blanks = 0
+            continue
+        blanks += 1
+        if current:
+            found.append(RawParagraph("\n".join(current), start, broken))
             current = []
     if current:
-        found.append(RawParagraph("\n".join(current), start))
+        found.append(RawParagraph("\n".join(current), start, broken))
     return found
 
 
@@ -127,12 +135,13 @@ def assemble(parsed: list[Parsed]) -> tuple[Block, ...]:
         following = parsed[index + 1] if index + 1 < len(parsed) else None
         if _pairs_with(item, following):
             assert following is not None
-            blocks.append(_block("pair", len(blocks) + 1, item.paragraph, following.paragraph))
+            blocks.append(_block("pair", len(blocks) + 1, item.paragraph, following.paragraph,
+                                 new_paragraph=item.new_paragraph))
             seen_pair = True
             index += 2
             continue
         kind = item.role or ("commentary" if seen_pair or item.paragraph.lang == "he" else "intro")
-        blocks.append(_block(_kind(kind), len(blocks) + 1, item.paragraph))
+        blocks.append(_block(_kind(kind), len(blocks) + 1, item.paragraph, new_paragraph=item.new_paragraph))
         index += 1
     return tuple(blocks)
 
@@ -147,7 +156,8 @@ def _kind(role: str) -> BlockKind:
     return role if role in ("intro", "commentary", "heading") else "commentary"  # type: ignore[return-value]
 
 
-def _block(kind: BlockKind, number: int, first: Paragraph, second: Paragraph | None = None) -> Block:
+def _block(kind: BlockKind, number: int, first: Paragraph, second: Paragraph | None = None,
+           new_paragraph: bool = False) -> Block:
     english = first if first.lang == "en" else second
     hebrew = first if first.lang == "he" else second
-    return Block(kind, number, english, hebrew, SourceSpan(first.span.path, first.span.line))
+    return Block(kind, number, english, hebrew, SourceSpan(first.span.path, first.span.line), new_paragraph)

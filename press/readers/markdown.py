@@ -254,7 +254,7 @@ def _parsed(raw: common.RawParagraph, heading: re.Match[str] | None, path: Path,
     runs = parse_inline(" ".join(line.strip() for line in text.split("\n")), path, raw.line, reporter)
     lang = dominant_lang(text)
     paragraph = Paragraph(lang, isolate(runs, lang), SourceSpan(path, raw.line))  # type: ignore[arg-type]
-    return common.Parsed(paragraph, role)
+    return common.Parsed(paragraph, role, raw.new_paragraph)
 
 
 def _role(raw: common.RawParagraph, path: Path) -> tuple[str, str | None]:

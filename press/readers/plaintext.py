@@ -1,6 +1,7 @@
 """The plain-text chapter format of *Lessons in Tanya*.
 
-Paragraphs are separated by blank lines. Footnote numbers are glued to the
+Paragraphs are separated by blank lines; two or more blank lines begin a
+new paragraph of the text's prose (Block.new_paragraph). Footnote numbers are glued to the
 word they follow (`gevurah).1`, `skin,”2`, `ch. 31.4`); a number counts as
 a note call only when it continues the chapter's running sequence 1, 2,
 3…, so `Isaiah 41:8` and `ch. 36,` stay text. Note texts, when the file
@@ -52,7 +53,7 @@ def read(path: Path, position: int, reporter: Reporter) -> Chapter:
     parsed = []
     for paragraph in body:
         with processing(path, paragraph.line):
-            parsed.append(common.Parsed(_paragraph(paragraph, path, counter)))
+            parsed.append(common.Parsed(_paragraph(paragraph, path, counter), new_paragraph=paragraph.new_paragraph))
     blocks = common.assemble(parsed)
     texts = _note_texts(note_paragraphs, path, reporter)
     number = common.chapter_number(fields, path, position)

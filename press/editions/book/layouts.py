@@ -33,6 +33,8 @@ class View:
     # A layout that places paragraph pieces itself (facing: press/editions/book/spreads.py): the
     # pieces in the order they are set.
     pieces: tuple | None = None
+    run_on: bool = False  # consecutive pairs set as one paragraph (a one-language layout's `run_on`)
+    furniture: tuple[str, ...] = ()  # the languages of the front matter and openers; empty: the book's
 
     def counter_reset(self, first_folio: int) -> int:
         # WeasyPrint applies an explicit `counter-increment` on the first
@@ -46,6 +48,9 @@ class PrintLayout:
     description: str
     languages: tuple[str, ...]
     spread: dict[str, str] = field(default_factory=dict)  # {"left": lang, "right": lang}; empty: one flow
+    run_on: bool = False  # consecutive pairs run on as one paragraph (templates/book/runon.html)
+    # The languages of the book's furniture (title page, colophon, contents, chapter openers); empty: both.
+    furniture: tuple[str, ...] = ()
 
     @property
     def edition(self) -> tuple[str, ...]:
@@ -54,7 +59,8 @@ class PrintLayout:
 
     def view(self, book_languages: tuple[str, ...]) -> View:
         """The languages in the book's order that this layout prints."""
-        return View(tuple(lang for lang in book_languages if lang in self.languages))
+        return View(tuple(lang for lang in book_languages if lang in self.languages), run_on=self.run_on,
+                    furniture=self.furniture)
 
 
 @cache
@@ -62,4 +68,5 @@ def load(name: str) -> PrintLayout:
     data = tomllib.loads((TEMPLATES / "layouts" / name / "layout.toml").read_text(encoding="utf-8"))
     return PrintLayout(name=name, description=data.get("description", ""),
                        languages=tuple(data.get("languages", ("en", "he"))),
-                       spread=dict(data.get("spread", {})))
+                       spread=dict(data.get("spread", {})), run_on=bool(data.get("run_on", False)),
+                       furniture=tuple(data.get("furniture", ())))

@@ -120,7 +120,7 @@ def nav_document(book: Book, starts: tuple[PageStart, ...] = ()) -> str:
     entries = [_toc_entry(book, chapter) for chapter in book.chapters]
     files = {chapter.slug: _href(NAV_FILE, chapter_file(chapter)) for chapter in book.chapters}
     pages = [PageEntry(s.label, f"{files[s.chapter]}#{s.anchor}", _label_lang(book, s.label)) for s in starts]
-    return render(EDITION, "nav.xhtml", book=book, chapters=entries, pages=pages,
+    return render(EDITION, "nav.xhtml", book=book, chapters=entries, pages=pages, layout=book.settings.epub.layout,
                   title_page=_href(NAV_FILE, TITLE_FILE), cover_page=_href(NAV_FILE, COVER_PAGE),
                   stylesheet=_href(NAV_FILE, CSS_FILE))
 
@@ -135,7 +135,8 @@ def _toc_entry(book: Book, chapter: Chapter) -> TocEntry:
 
 def title_document(book: Book) -> Document:
     titles = reading_order(book, book.title, book.title_he)
-    body = render(EDITION, "title.xhtml", book=book, titles=titles, settings=book.settings)
+    body = render(EDITION, "title.xhtml", book=book, titles=titles, settings=book.settings,
+                  layout=book.settings.epub.layout)  # type: ignore[attr-defined]
     return Document("titlepage", TITLE_FILE, titles[0][1], book.primary, body)
 
 
