@@ -124,7 +124,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
 
         print(book_json(book))
         return 0
-    names = [n for n, e in WRITERS.items() if e.in_all] if args.command in (None, "all") else [args.command]
+    names = _outputs("all") if args.command in (None, "all") else [args.command]
     with sharing(_executor(args, library=False)):
         written = _build(book, args.source, args.out, names, args, reporter)
     for path in written:
@@ -223,6 +223,7 @@ def _library_book(folder: Path, out: Path, names: list[str], args: argparse.Name
 
 
 def _outputs(given: str) -> list[str]:
+    """The outputs named by `given` ("all": what `build.py` builds), or an error for an unknown one."""
     if given.strip() == "all":
         return [n for n, e in WRITERS.items() if e.in_all]
     names = [name.strip() for name in given.split(",") if name.strip()]

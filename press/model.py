@@ -7,7 +7,7 @@ stage can point an author at the source of a problem.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -263,21 +263,18 @@ def pair_runs(blocks: tuple[Block, ...], run_on: bool = True,
 
 def note_refs(runs: tuple[Inline, ...]) -> list[str]:
     """Note ids called in `runs`, in reading order."""
-    found: list[str] = []
-    for run in runs:
-        if isinstance(run, NoteRef):
-            found.append(run.id)
-        elif isinstance(run, (Emphasis, Span)):
-            found.extend(note_refs(run.children))
-    return found
+    return [run.id for run in _leaves(runs) if isinstance(run, NoteRef)]
 
 
 def section_breaks(runs: tuple[Inline, ...]) -> list[SectionBreak]:
     """The section breaks in `runs`, in reading order."""
-    found: list[SectionBreak] = []
+    return [run for run in _leaves(runs) if isinstance(run, SectionBreak)]
+
+
+def _leaves(runs: tuple[Inline, ...]) -> Iterator[Inline]:
+    """The runs that hold no runs (text, note calls, breaks), inside emphasis and spans, in reading order."""
     for run in runs:
-        if isinstance(run, SectionBreak):
-            found.append(run)
-        elif isinstance(run, (Emphasis, Span)):
-            found.extend(section_breaks(run.children))
-    return found
+        if isinstance(run, (Emphasis, Span)):
+            yield from _leaves(run.children)
+        else:
+            yield run

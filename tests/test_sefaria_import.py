@@ -68,16 +68,21 @@ def test_the_masorah_section_mark_round_trips(tmp_path: Path) -> None:
     assert "אֲבִ֥י דָוִֽד׃ {פ}\n" in written
 
 
+def _write_tiny(source: Path, verses: dict[str, list[list[str]]]) -> None:
+    """A one-chapter Sefaria text "Tiny" in each language of `verses`."""
+    for lang, text in verses.items():
+        data = {"language": lang, "title": "Tiny", "heTitle": "קטן", "versionTitle": "v", "license": "CC0",
+                "versionSource": "", "text": text}
+        (source / f"{lang}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
 def test_section_marks_and_braces_round_trip(tmp_path: Path) -> None:
     source = tmp_path / "src"
     source.mkdir()
     verses = {"en": [["One {פ} as text.", "Two."]],
               "he": [['אחת <span class="mam-spi-samekh">{ס}</span> ושתיים&nbsp;<span class="mam-spi-pe">{פ}</span>',
                       "{ס} כתוב."]]}
-    for lang, text in verses.items():
-        data = {"language": lang, "title": "Tiny", "heTitle": "קטן", "versionTitle": "v", "license": "CC0",
-                "versionSource": "", "text": text}
-        (source / f"{lang}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    _write_tiny(source, verses)
     original, imported = _round_trip(source, tmp_path)
     assert _shape(imported) == _shape(original)
     first, second = imported.chapters[0].blocks
@@ -92,10 +97,7 @@ def test_notes_and_markdown_characters_round_trip(tmp_path: Path) -> None:
     verses = {"en": [["A *star* and [brackets] \\ back_slash.", '# Not a heading, {.commentary} <sup class="'
                       'footnote-marker">1</sup><i class="footnote">A note with <b>bold</b>.</i> end.']],
               "he": [["אחת ו*כוכב*.", "<b>שתיים</b> 1. שלוש."]]}
-    for lang, text in verses.items():
-        data = {"language": lang, "title": "Tiny", "heTitle": "קטן", "versionTitle": "v", "license": "CC0",
-                "versionSource": "", "text": text}
-        (source / f"{lang}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    _write_tiny(source, verses)
     original, imported = _round_trip(source, tmp_path)
     assert _shape(imported) == _shape(original)
     assert imported.chapters[0].notes[0].runs is not None
