@@ -84,6 +84,11 @@ class SectionBreak:
 
     kind: SectionKind
 
+    @property
+    def braced(self) -> str:
+        """The mark as the Masorah edition's text and this project's Markdown spell it: {פ} or {ס}."""
+        return "{" + SECTION_LETTERS[self.kind] + "}"
+
 
 # The letter each kind is marked with in the Masorah edition and in print (פ petuchah, ס setumah).
 SECTION_LETTERS: dict[str, str] = {"open": "\u05e4", "closed": "\u05e1"}

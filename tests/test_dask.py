@@ -87,7 +87,7 @@ def test_library_on_dask_builds_the_good_books(cluster: LocalCluster, tmp_path: 
 
 def test_a_worker_of_another_checkout_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fingerprint guard, in this process: a preparation made elsewhere is not laid out here."""
-    monkeypatch.setattr(shared_pool, "_READY", {})
+    monkeypatch.setattr(shared_pool, "_prepared_for", "")
     prepared = shared_pool.Preparation(worker.start, (None,), (), "another checkout")
     with pytest.raises(BuildError) as raised:
         shared_pool.run_prepared("some book", prepared, len, "abc")

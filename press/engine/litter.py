@@ -39,6 +39,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from press.engine.envvars import variables_set
+
 # atomic_path's temporary file: "." + the output's name + "." + mkstemp's 8 characters + ".tmp".
 OUTPUT_TEMPORARY = re.compile(r"\..+\.(pdf|epub|html)\.[a-z0-9_]{8}\.tmp")
 # BuildCache.put's temporary file: "." + key + suffix + "." + the writing process's id + ".tmp".
@@ -85,15 +87,11 @@ def build_scratch() -> Iterator[Path]:
     previous, tempfile.tempdir = tempfile.tempdir, str(folder)
     # And for the programs the build runs: importing WeasyPrint runs gcc (ctypes' find_library, for each
     # library name it tries), which leaves its files in $TMPDIR when the build is killed.
-    previous_env, os.environ["TMPDIR"] = os.environ.get("TMPDIR"), str(folder)
     try:
-        yield folder
+        with variables_set((("TMPDIR", str(folder)),)):
+            yield folder
     finally:
         tempfile.tempdir = previous
-        if previous_env is None:
-            del os.environ["TMPDIR"]
-        else:
-            os.environ["TMPDIR"] = previous_env
         _SYSTEM_TEMP.clear()
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -15,12 +15,11 @@ under a key that does not describe it.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -28,6 +27,7 @@ from typing import Any
 
 from press.diagnostics import error
 from press.engine.buildcache import ENVIRONMENT, digest, environment
+from press.engine.envvars import variables_set
 from press.engine.orphans import die_with_parent
 
 # What a worker must take from the client rather than from its own environment: the date written into
@@ -63,39 +63,22 @@ def _fingerprint(_variables: tuple[str, ...]) -> str:  # the variables: part of 
 # One task at a time per process: the start function sets the process's state for one book (a Dask
 # worker may run several threads; layout is pure Python under the GIL, so they would gain nothing).
 _LOCK = threading.Lock()
-_READY: dict[str, str] = {}
+_prepared_for = ""  # the key of the book this process was last prepared for
 
 
 def run_prepared(key: str, prepared: Preparation, fn: Callable[..., Any], *args: Any) -> Any:
     """`fn(*args)` in this worker, prepared for `key`'s book first if the last task was another's."""
-    with _LOCK, _variables(prepared.variables):
-        if _READY.get("key") != key:
-            _READY.clear()
+    global _prepared_for
+    with _LOCK, variables_set(prepared.variables):
+        if _prepared_for != key:
+            _prepared_for = ""
             if fingerprint() != prepared.fingerprint:
                 raise error("executor", f"worker {os.uname().nodename} (pid {os.getpid()}) has other code, "
                             "templates, fonts or library versions than this checkout: it would lay out other "
                             "pages (give every worker the same checkout, .venv and fonts, at the same path)")
             prepared.start(*prepared.args)
-            _READY["key"] = key
+            _prepared_for = key
         return fn(*args)
-
-
-@contextlib.contextmanager
-def _variables(variables: tuple[tuple[str, str | None], ...]) -> Iterator[None]:
-    before = {name: os.environ.get(name) for name, _ in variables}
-    _set(variables)
-    try:
-        yield
-    finally:
-        _set(tuple(before.items()))
-
-
-def _set(variables: tuple[tuple[str, str | None], ...]) -> None:
-    for name, value in variables:
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
 
 
 class PreparedExecutor(Executor):

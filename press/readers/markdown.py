@@ -139,7 +139,7 @@ def nesting_depth(element: ElementTree.Element) -> int:
 def _as_written(runs: tuple[Inline, ...]) -> str:
     """The runs' characters with each note call as its `[^id]`, for the no-loss check."""
     return "".join(f"[^{r.id}]" if isinstance(r, NoteRef) else r.text if isinstance(r, Text)
-                   else "{" + SECTION_LETTERS[r.kind] + "}" if isinstance(r, SectionBreak)
+                   else r.braced if isinstance(r, SectionBreak)
                    else _as_written(r.children) for r in runs)  # type: ignore[union-attr]
 
 

@@ -23,7 +23,6 @@ from press import bidi
 from press.diagnostics import Reporter, error
 from press.hebrew import dominant_lang
 from press.model import (
-    SECTION_LETTERS,
     Block,
     Book,
     Chapter,
@@ -169,6 +168,6 @@ def _md(run: Inline) -> str:
     if isinstance(run, Span):
         return "".join(_md(r) for r in run.children)
     if isinstance(run, SectionBreak):
-        return " {" + SECTION_LETTERS[run.kind] + "}"  # the Markdown reader's section mark
+        return " " + run.braced  # the Markdown reader's section mark
     return ""  # a note call: the teacher's text has no notes
 

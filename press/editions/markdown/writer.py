@@ -18,7 +18,6 @@ from pathlib import Path
 from press.diagnostics import Reporter, error
 from press.editions.base import atomic_path
 from press.model import (
-    SECTION_LETTERS,
     Block,
     Book,
     Chapter,
@@ -97,7 +96,7 @@ def _run(run: Inline) -> str:
     if isinstance(run, Span):
         return _runs(run.children)  # the reader isolates the phrase again
     if isinstance(run, SectionBreak):
-        return " {" + SECTION_LETTERS[run.kind] + "}"
+        return " " + run.braced
     return ""
 
 
