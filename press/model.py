@@ -212,6 +212,16 @@ class Book:
     def title_in(self, lang: str) -> str:
         return (self.title_he or self.title) if lang == "he" else self.title
 
+    def title_lang(self, lang: str) -> Lang:
+        """The language `title_in(lang)` is written in: English where the book has no Hebrew title."""
+        return "he" if lang == "he" and self.title_he else "en"
+
+    def titles(self, langs: tuple[str, ...]) -> tuple[tuple[Lang, str], ...]:
+        """The title in each of `langs` the book has one in, in that order: a book without a Hebrew
+        title prints its English title once, as English."""
+        own = tuple((lang, self.title_in(lang)) for lang in langs if self.title_lang(lang) == lang)
+        return own or (("en", self.title),)
+
 
 # The notes of the chapters last asked for, each by id: Chapter.note is asked once a call, so a scan
 # of the tuple made a chapter of 10,000 notes cost 50 million comparisons. Kept by the tuple's

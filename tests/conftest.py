@@ -63,3 +63,38 @@ def seed_build(tmp_path_factory: pytest.TempPathFactory, seed_source: Path) -> P
     result = build("--source", str(seed_source), "--out", str(out))
     assert result.returncode == 0, result.stderr
     return out
+
+
+LAYOUT_BOOK_TOML = ('title = "A Test Book"\ntitle_he = "סֵפֶר נִסָּיוֹן"\nauthor = "Tester"\nprimary = "{primary}"\n'
+                    '[print]\nlayout = "{layout}"\n')
+SAMPLE_CHAPTERS = sorted(p for p in (PROJECT / "source").iterdir() if p.suffix in (".md", ".txt"))
+
+
+class LayoutBooks(dict):
+    """book.pdf of the sample, the seed chapter or a fixture folder's chapters in a print layout, led by
+    a language: `books[(name, layout, primary)]`, each built the first time any test module asks for it
+    (test_print and test_furniture read the same 20 books). The seed's skip where the corpus is absent."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def __missing__(self, key: tuple[str, str, str]) -> Path:
+        name, layout, primary = key
+        if name == "seed" and not SEED_CHAPTER.is_file():
+            pytest.skip(f"skipped: the shared corpus is absent ({SEED_CHAPTER} not found)")
+        chapters = {"sample": SAMPLE_CHAPTERS, "seed": [SEED_CHAPTER]}.get(name) or sorted((FIXTURES / name).iterdir())
+        source = self.root / f"{name}-{layout}-{primary}"
+        source.mkdir(parents=True)
+        for chapter in chapters:
+            shutil.copy(chapter, source / chapter.name)
+        (source / "book.toml").write_text(LAYOUT_BOOK_TOML.format(primary=primary, layout=layout), encoding="utf-8")
+        result = build("pdf", "--source", str(source), "--out", str(source / "out"))
+        assert result.returncode == 0, result.stderr
+        self[key] = source / "out" / "book.pdf"
+        return self[key]
+
+
+@pytest.fixture(scope="session")
+def layout_books(tmp_path_factory: pytest.TempPathFactory) -> LayoutBooks:
+    return LayoutBooks(tmp_path_factory.mktemp("layout-books"))

@@ -4,6 +4,7 @@ and bilingual lines, the opener's display title and small caps; book.toml's `edi
 
 from __future__ import annotations
 
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -214,3 +215,23 @@ def test_every_layout_keeps_the_front_matter_and_opener(tmp_path: Path, layout: 
                                           and "אכק" in line.text for line in lines), "the Hebrew title on its line"
     opener = [line for line in lines if line.page == OPENER]
     assert _hebrew_share(opener[0]) == 1 and opener[0].baseline < PAGE_HEIGHT - TOP_MARGIN - 28, layout
+
+
+@pytest.mark.parametrize("primary", ["en", "he"])
+def test_a_book_without_a_hebrew_title_prints_its_english_title_once_as_english(tmp_path: Path,
+                                                                                 primary: str) -> None:
+    """No English title in an element marked Hebrew: the title page shows it once, and the running
+    head that would be Hebrew is marked English."""
+    source = _source(tmp_path, primary)
+    toml = (source / "book.toml").read_text(encoding="utf-8")
+    (source / "book.toml").write_text("\n".join(line for line in toml.splitlines()
+                                               if not line.startswith("title_he")) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = build("html", "--source", str(source), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    html = (out / "book.html").read_text(encoding="utf-8")
+    titles = re.findall(r'<h1 class="book-title[^"]*" lang="(\w+)" dir="(\w+)">([^<]*)</h1>', html)
+    assert [(lang, direction) for lang, direction, _ in titles] == [("en", "ltr")], titles
+    assert "Songs of Ascent" in titles[0][2]
+    heads = re.findall(r'<div class="running-book" lang="(\w+)" dir="(\w+)">([^<]*)</div>', html)
+    assert heads and all(lang == "en" and direction == "ltr" for lang, direction, _ in heads), heads

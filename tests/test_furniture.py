@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from contextlib import redirect_stderr
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,15 +23,13 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import FIXTURES, PROJECT, SEED_CHAPTER, build
+from conftest import LayoutBooks
 from pdflines import Line, is_english, printed_lines
 
 from press.editions.book.layouts import PrintLayout, load
 
 LAYOUTS = ("stacked", "columns", "facing", "hebrew", "english")
 PRIMARIES = ("en", "he")
-BOOK_TOML = ('title = "A Test Book"\ntitle_he = "סֵפֶר נִסָּיוֹן"\nauthor = "Tester"\nprimary = "{primary}"\n'
-             '[print]\nlayout = "{layout}"\n')
 HEAD = 0.75 * 72  # pt: the page area's top margin (book.css); a running head stands in it
 FOOT = 0.7 * 72  # pt: its bottom margin, where the folios stand
 PX = 4 / 3  # PDFium reports WeasyPrint's font sizes in CSS px
@@ -40,9 +37,6 @@ SMALL = 9.5 * PX  # commentary and introduction
 INDENT = 1.5 * 9.5  # pt: the commentary's indent, 1.5em of its 9.5pt (book.css)
 TOLERANCE = 1.5  # pt: a glyph's ink stops short of its advance at a line's edge
 LETTERS = {"en": re.compile(r"[A-Za-z0-9]"), "he": re.compile(r"[\u05D0-\u05EA]")}
-SAMPLE = sorted(p for p in (PROJECT / "source").iterdir() if p.suffix in (".md", ".txt"))
-# A chapter with commentary in both languages (the sample and the seed have English commentary only).
-FIXTURE = sorted((FIXTURES / "furniture").iterdir())
 
 
 @dataclass
@@ -107,25 +101,15 @@ class Printed:
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory: pytest.TempPathFactory):
-    """A book of `name` (sample, seed or fixture) in `layout` with `primary` leading, built when first
-    asked for: the seed's cases skip, saying so, where the shared corpus is absent."""
-    built: dict[tuple[str, str, str], Printed] = {}
+def books(layout_books: LayoutBooks):
+    """A book of `name` (sample, seed or fixture: tests/fixtures/furniture, a chapter with commentary in
+    both languages, which the sample and the seed lack) in `layout` with `primary` leading, built when first
+    asked for (conftest's layout_books: test_print reads the same books): the seed's cases skip, saying
+    so, where the shared corpus is absent."""
 
     def get(name: str, layout: str, primary: str) -> Printed:
-        key = (name, layout, primary)
-        if key not in built:
-            if name == "seed" and not SEED_CHAPTER.is_file():
-                pytest.skip(f"skipped: the shared corpus is absent ({SEED_CHAPTER} not found)")
-            chapters = {"sample": SAMPLE, "seed": [SEED_CHAPTER], "fixture": FIXTURE}[name]
-            source = tmp_path_factory.mktemp(f"furniture-{name}-{layout}-{primary}")
-            for chapter in chapters:
-                shutil.copy(chapter, source / chapter.name)
-            (source / "book.toml").write_text(BOOK_TOML.format(primary=primary, layout=layout), encoding="utf-8")
-            result = build("pdf", "--source", str(source), "--out", str(source / "out"))
-            assert result.returncode == 0, result.stderr
-            built[key] = Printed(source / "out" / "book.pdf", source, primary, load(layout))
-        return built[key]
+        pdf = layout_books[("furniture" if name == "fixture" else name, layout, primary)]
+        return Printed(pdf, pdf.parent.parent, primary, load(layout))
 
     return get
 

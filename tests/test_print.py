@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import PROJECT, build
+from conftest import PROJECT, SAMPLE_CHAPTERS, LayoutBooks, build
 from pdftools import assert_only_book_fonts, page_texts
 
 LAYOUTS = ("stacked", "columns", "facing", "hebrew", "english")
@@ -41,22 +41,10 @@ def anchors(pdf: Path) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def sources(tmp_path_factory: pytest.TempPathFactory, seed_chapter: Path) -> dict[str, list[Path]]:
-    sample = sorted(p for p in (PROJECT / "source").iterdir() if p.suffix in (".md", ".txt"))
-    return {"sample": sample, "seed": [seed_chapter]}
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, sources) -> dict[tuple[str, str, str], Path]:
-    """Every layout, both primary values, sample and seed: 20 books built once."""
-    root = tmp_path_factory.mktemp("layouts")
-    books = {}
-    for name, chapters in sources.items():
-        for layout in LAYOUTS:
-            for primary in ("en", "he"):
-                source = make_source(root / name / layout, chapters, primary, layout=f'"{layout}"')
-                books[(name, layout, primary)] = build_pdf(source)
-    return books
+def built(layout_books: LayoutBooks) -> LayoutBooks:
+    """Every layout, both primary values, sample and seed: 20 books, each built once in the test run
+    (conftest's layout_books; test_furniture reads the same books)."""
+    return layout_books
 
 
 @pytest.mark.parametrize("name", ["sample", "seed"])
@@ -184,8 +172,8 @@ def test_no_running_head_on_openings_or_blank_pages(built) -> None:
     assert verso[0].strip() == "A Test Book"
 
 
-def test_hebrew_folios(tmp_path: Path, sources) -> None:
-    pdf = build_pdf(make_source(tmp_path, sources["sample"], "en", folio='"hebrew"'))
+def test_hebrew_folios(tmp_path: Path) -> None:
+    pdf = build_pdf(make_source(tmp_path, SAMPLE_CHAPTERS, "en", folio='"hebrew"'))
     pages, found = page_texts(pdf), anchors(pdf)
     embedding = "\u202b\u202c "  # pdftotext wraps right-to-left text in embedding marks
     assert pages[found["chapter-1"]].strip().splitlines()[-1].strip(embedding) == "א"
@@ -194,17 +182,17 @@ def test_hebrew_folios(tmp_path: Path, sources) -> None:
 
 @pytest.mark.parametrize("trim, size", [('"A5"', (419.53, 595.28)), ('"6in 9in"', (432, 648)),
                                         ('"Letter"', (612, 792))])
-def test_trim_sizes(tmp_path: Path, sources, trim: str, size: tuple[float, float]) -> None:
-    pdf = build_pdf(make_source(tmp_path, sources["sample"], "en", trim=trim))
+def test_trim_sizes(tmp_path: Path, trim: str, size: tuple[float, float]) -> None:
+    pdf = build_pdf(make_source(tmp_path, SAMPLE_CHAPTERS, "en", trim=trim))
     with pikepdf.open(pdf) as document:
         box = [float(v) for v in document.pages[4].TrimBox]
     assert box[2] - box[0] == pytest.approx(size[0], abs=0.1) and box[3] - box[1] == pytest.approx(size[1], abs=0.1)
 
 
-def test_bleed_and_crop_marks(tmp_path: Path, sources) -> None:
+def test_bleed_and_crop_marks(tmp_path: Path) -> None:
     import pypdfium2 as pdfium
 
-    pdf = build_pdf(make_source(tmp_path, sources["sample"], "en", bleed='"3mm"', marks="true"))
+    pdf = build_pdf(make_source(tmp_path, SAMPLE_CHAPTERS, "en", bleed='"3mm"', marks="true"))
     bleed = 3 / 25.4 * 72
     with pikepdf.open(pdf) as document:
         for page in document.pages:
@@ -225,12 +213,12 @@ def test_bleed_and_crop_marks(tmp_path: Path, sources) -> None:
 
 
 @pytest.mark.parametrize("variant", ["pdf/a-2b", "pdf/x-4"])
-def test_pdf_variants_are_reproducible(tmp_path: Path, sources, variant: str) -> None:
+def test_pdf_variants_are_reproducible(tmp_path: Path, variant: str) -> None:
     import os
     import subprocess
     import sys
 
-    source = make_source(tmp_path, sources["sample"], "he", pdf=f'"{variant}"', layout='"facing"')
+    source = make_source(tmp_path, SAMPLE_CHAPTERS, "he", pdf=f'"{variant}"', layout='"facing"')
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     outputs = []
     for run in ("a", "b"):
@@ -244,8 +232,8 @@ def test_pdf_variants_are_reproducible(tmp_path: Path, sources, variant: str) ->
         assert marker in document.Root.Metadata.read_bytes()
 
 
-def test_unknown_layout_is_an_error_naming_the_line(tmp_path: Path, sources) -> None:
-    source = make_source(tmp_path, sources["sample"], "en", layout='"sideways"')
+def test_unknown_layout_is_an_error_naming_the_line(tmp_path: Path) -> None:
+    source = make_source(tmp_path, SAMPLE_CHAPTERS, "en", layout='"sideways"')
     result = build("pdf", "--source", str(source), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
     assert result.stderr.strip() == (f'{source / "book.toml"}:6: error [config-value] `[print] layout` must be one of '

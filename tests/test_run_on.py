@@ -222,6 +222,17 @@ def test_a_hebrew_only_book_has_no_english_furniture(books, seed, name: str, pri
     for element in shown:
         text = " ".join(element.itertext())
         assert _latin(text) == [], (element.get("class") or element.get("id"), _latin(text))
+    # And what a reader sees of the book before opening it: each document's <title> (the reading
+    # system's title bar), the cover's alternative text (its image has the same titles) and the
+    # package's first title (the library shelf).
+    for document, root in read.items():
+        shelf = [root.findtext(f"{XHTML}head/{XHTML}title") or ""]
+        shelf += [img.get("alt") or "" for img in root.iter(f"{XHTML}img")]
+        assert _latin(" ".join(shelf)) == [], (document, shelf)
+    with zipfile.ZipFile(out / "book.epub") as epub:
+        opf = etree.fromstring(epub.read("EPUB/content.opf"), parser)
+    titles = opf.findall(".//{http://purl.org/dc/elements/1.1/}title")
+    assert titles and all(_latin(t.text or "") == [] for t in titles), [t.text for t in titles]
     english = printed_lines(books[(name, "english", primary)] / "book.pdf")
     assert "Contents" in " ".join(line.text for line in english if line.page < FRONT_PAGES)
 

@@ -49,5 +49,6 @@ def cover_job(pool: Executor, book: Book, titles: tuple[tuple[str, str], ...]) -
     from press.engine.fonts import ensure_static_fonts
 
     fonts = tuple(face.path for face in ensure_static_fonts())
-    key = job_key("epub-cover", repr(titles), book.primary, book.author, font_files=fonts)
+    key = job_key("epub-cover", repr(titles), book.primary, book.author, book.settings.author_he,  # type: ignore[attr-defined]
+                  font_files=fonts)
     return submit_cached(pool, key, ".jpg", cover_image, book, titles)

@@ -12,12 +12,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from posixpath import relpath
 from typing import BinaryIO
 
 from ebooklib import epub
 
 from press.editions.epub.cover import COVER_FILE, MEDIA_TYPE
+from press.engine.render import environment
 from press.engine.webfonts import FontFile
 from press.model import DIRECTION, Book, Lang
 
@@ -128,9 +130,23 @@ def add_metadata(package: epub.EpubBook, book: Book, when: datetime) -> None:
 
 
 def reading_order(book: Book, english: str, hebrew: str) -> tuple[tuple[Lang, str], ...]:
-    """A title's (lang, text) in each language it has, the book's primary language first."""
-    titles: list[tuple[Lang, str]] = [("en", english), ("he", hebrew)]
-    return tuple(sorted(((lang, text) for lang, text in titles if text), key=lambda pair: pair[0] != book.primary))
+    """A title's (lang, text) in each language it has that the layout's furniture speaks (a
+    Hebrew-only book's cover, title page, contents and chapter titles are in Hebrew alone), the book's
+    primary language first."""
+    titles = [(lang, text) for lang, text in (("en", english), ("he", hebrew)) if text]
+    spoken = [(lang, text) for lang, text in titles if lang in furniture(book)] or titles
+    return tuple(sorted(spoken, key=lambda pair: pair[0] != book.primary))  # type: ignore[misc]
+
+
+def furniture(book: Book) -> tuple[str, ...]:
+    """The languages of the book's furniture: the `furniture` its e-book layout's template sets, or both."""
+    return _layout_furniture(book.settings.epub.layout)  # type: ignore[attr-defined]
+
+
+@cache
+def _layout_furniture(layout: str) -> tuple[str, ...]:
+    module = environment("epub").get_template(f"layouts/{layout}.html").module
+    return tuple(getattr(module, "furniture", ("en", "he")))
 
 
 def _titles(package: epub.EpubBook, book: Book) -> None:
