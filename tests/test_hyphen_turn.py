@@ -191,6 +191,15 @@ def test_a_pair_kept_together_breaks_its_first_paragraph_above_a_hyphen(unwrappe
     assert texts[:len(tall)] == [_text(line) for line in tall]
 
 
+def test_a_source_hyphen_at_a_line_end_is_a_hyphen_too() -> None:
+    """A compound broken after its own hyphen ends its line with the source's "-" (no hyphen added)."""
+    compounds = "a well-known and self-evident long-standing so-called hard-won age-old truth " * 6
+    lines = _pages(f"<p>{compounds}</p>", 5000)[0][:-1]
+    ends = {_text(line).rstrip()[-1]: ends_in_hyphen(line) for line in lines}
+    assert ends.get("-") is True
+    assert not any(hyphen for end, hyphen in ends.items() if end.isalpha())
+
+
 # Facing's planner --------------------------------------------------------------
 
 def _measured(hyphens: str) -> Measured:
