@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from press.editions.book.spread_plan import Line, Measured
+from press.engine.hyphen_turn import ends_in_hyphen
 from press.model import Chapter, Emphasis, Inline, NoteRef, Paragraph, Span, Text
 
 
@@ -88,6 +89,7 @@ def _lines(box: Any, paragraph: Paragraph) -> tuple[Line, ...]:
     cursor = 0
     lines = []
     hyphenated = False  # the line before ends with the hyphen of a word broken there
+    after_hyphen = False  # the line before ends in any hyphen, the source's too: no page should begin here
     for index, line in enumerate(lines_of(box)):
         offset, inside = (0, False) if index == 0 else (None, False)
         if index:
@@ -97,8 +99,8 @@ def _lines(box: Any, paragraph: Paragraph) -> tuple[Line, ...]:
             if inside and not hyphenated:  # inside a word, but no hyphen before: not a place to cut
                 offset, inside = None, False
         lines.append(Line(line.position_y - top, line.position_y + line.height - top,
-                          line.position_y + line.baseline - top, offset, inside))
-        hyphenated = _ends_with_hyphen(line)
+                          line.position_y + line.baseline - top, offset, inside, after_hyphen))
+        hyphenated, after_hyphen = _ends_with_hyphen(line), ends_in_hyphen(line)
     return tuple(lines)
 
 

@@ -19,7 +19,9 @@ A spread holds, from the top:
 
 A pair joins a spread while both its paragraphs fit, and while the commentary before it still fits
 the feet under it: commentary never leaves the spread of its pair except at the spread's end.
-A paragraph of one language breaks between lines, with at least two lines on each side.
+A paragraph of one language breaks between lines, with at least two lines on each side, and a line
+earlier where the page would otherwise end in a hyphen (TeX's broken penalty), as far up as the two
+lines allow.
 """
 
 from __future__ import annotations
@@ -37,6 +39,14 @@ class Line:
     baseline: float
     offset: int | None  # where the line begins in the paragraph's text; None: it cannot begin a piece
     hyphen: bool = False  # it begins inside a word, the line before ending with a hyphen
+    # The line before ends in a hyphen, the layout's or the source's ("well-" / "known"; as
+    # press/engine/hyphen_turn.py): no page begins here where an earlier line can begin it.
+    after_hyphen: bool = False
+
+    @property
+    def turns_a_word(self) -> bool:
+        """Whether a page beginning here would carry a hyphenated word across the break."""
+        return self.hyphen or self.after_hyphen
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,9 +354,11 @@ def _lines_that_fit(frag: Frag, y: float, depth: float, page: Page) -> int | Non
     if y + frag.height <= min(depth, page.limit(frag.notes_to(frag.end))):
         return frag.end
     lines = frag.para.lines
+    lowest = None  # the lowest cut that fits; returned only where every cut that fits turns a word
     for end in range(frag.end - MIN_LINES, frag.first + MIN_LINES - 1, -1):
-        if lines[end].offset is None:
+        if lines[end].offset is None or y + frag.height_to(end) > min(depth, page.limit(frag.notes_to(end))):
             continue
-        if y + frag.height_to(end) <= min(depth, page.limit(frag.notes_to(end))):
+        if not lines[end].turns_a_word:
             return end
-    return None
+        lowest = end if lowest is None else lowest
+    return lowest
