@@ -8,8 +8,9 @@ and the characters each one stands for:
   maps to its own characters and every move is leftward or zero. The
   rightward distances are folded into per-occurrence advance widths, so
   a code is a (glyph, characters, width) triple;
-- the visual channel (what poppler reads): the box's text in visual order,
-  for an outer `/Span` ActualText.
+- poppler's channel: the box's text for an outer `/Span` ActualText, in the
+  order poppler's own reordering turns back into reading order, which
+  depends on the direction of the page (`poppler_order`).
 
 Points that the font raises or lowers (a y offset) cannot share the TJ
 without a `Ts` split, so a blank placeholder carrying their characters
@@ -73,13 +74,14 @@ class Plan:
     """Everything written for one box.
 
     `start` is the x of the first glyph (the TJ starts there); `shows` the
-    TJ as (code, leftward move after it) pairs; `visual` the text for
-    poppler's channel; `raised` the points drawn apart.
+    TJ as (code, leftward move after it) pairs; `text` the box's text in
+    reading order, for poppler's channel (`poppler_order` orders it once the
+    page's direction is known); `raised` the points drawn apart.
     """
 
     start: int
     shows: tuple[tuple[Code, int], ...]
-    visual: str
+    text: str
     raised: tuple[Raised, ...]
 
 
@@ -114,7 +116,7 @@ def plan(glyphs: list[Glyph], logical: list[tuple[str, bool]], blank_gid: int) -
             if text == NBSP and rank + 1 < len(shown) and is_point(shown[rank + 1].text):
                 text = " "  # PDFium reads a no-break space like a comma: it would join the point
             shows.append((Code(glyph.gid, text, width), move))
-    return Plan(placed[0] if placed else 0, tuple(shows), visual_text(logical), tuple(raised))
+    return Plan(placed[0] if placed else 0, tuple(shows), logical_text(logical), tuple(raised))
 
 
 def _leading(shown: list[Glyph], blank_gid: int) -> list[Glyph]:
@@ -283,36 +285,10 @@ def copied(text: str) -> str:
     return text.replace("\u2060", "").replace("\u00a0", " ")
 
 
-def visual_text(runs: list[tuple[str, bool]]) -> str:
-    """The box's text as poppler wants it: runs in visual order, each
-    right-to-left run reversed character by character.
-
-    poppler lays the characters out left to right and reverses right-to-left
-    runs again, so it gives back the logical order. A point that ends a
-    word before punctuation, or ends the box, gets an RLM after it
-    (logically), so poppler keeps it with its letter.
-    """
-    runs = [(copied(text), rtl) for text, rtl in runs]
-    return "".join(_reversed(_mark_final_points(text)) if rtl else text for text, rtl in runs)
-
-
-def _mark_final_points(text: str) -> str:
-    out: list[str] = []
-    for index, char in enumerate(text):
-        out.append(char)
-        following = text[index + 1] if index + 1 < len(text) else ""
-        if is_point(char) and _strands_a_point(following):
-            out.append(RLM)
-    return "".join(out)
-
-
-def _strands_a_point(following: str) -> bool:
-    """The end of the box, or punctuation: not a letter, point, maqaf or space."""
-    return not following or unicodedata.bidirectional(following) not in ("R", "NSM", "WS")
-
-
-def _reversed(text: str) -> str:
-    return text[::-1]
+def logical_text(runs: list[tuple[str, bool]]) -> str:
+    """The box's text in reading order: its runs are right-to-left (shaping.read_line), given in
+    visual order."""
+    return copied("".join(text for text, _ in reversed(runs)))
 
 
 def cluster_texts(chars: str, count: int) -> tuple[list[str], str] | None:
