@@ -478,3 +478,29 @@ def test_ruth_with_its_taamim_copies_out(ruth_pdfs: dict[str, Path], layout: str
     read = {"PDFium": pdfium_text, "poppler": poppler_text, "pdf.js": pdfjs_text}[engine]
     expected = hebrew_words(RUTH.read_text(encoding="utf-8"))
     _assert_threshold(engine, score(expected, read(ruth_pdfs[layout])), expected)
+
+
+# --- a Hebrew line with a number: the colophon's edition line -------------------------------------
+
+
+def test_a_hebrew_line_with_a_number_copies_out(tmp_path: Path, seed_chapter: Path) -> None:
+    """The `hebrew` layout's colophon says "מהדורה שנייה, 2025": a right-to-left line whose number
+    is a left-to-right run. WeasyPrint's own text for it lost its spaces in PDFium and read a
+    holam in poppler (its codes keep the characters a glyph was first drawn with: the vav of the
+    pointed Hebrew title); the text layer now writes such a line too."""
+    source = tmp_path / "source"
+    source.mkdir()
+    shutil.copy(seed_chapter, source / seed_chapter.name)
+    (source / "book.toml").write_text('title = "Edition"\ntitle_he = "שִׁיר לַמַּעֲלוֹת"\nedition = 2\n'
+                                      'date = "2025-03-01"\n\n[print]\nlayout = "hebrew"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    command = [sys.executable, str(PROJECT / "build.py"), "pdf", "--source", str(source), "--out", str(out)]
+    built = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True,
+                           env={**os.environ, "PRESS_BUILD_CACHE": str(tmp_path / "cache")})
+    assert built.returncode == 0, built.stderr
+    readers = {"PDFium": pdfium_text, "poppler": poppler_text}
+    if not pdfjs_missing():
+        readers["pdf.js"] = pdfjs_text
+    for engine, read in readers.items():
+        text = read(out / "book.pdf").translate(POPPLER_EMBEDDINGS).replace(RLM, "")
+        assert "מהדורה שנייה, 2025" in text, f"{engine}: {[line for line in text.splitlines() if '2025' in line]}"

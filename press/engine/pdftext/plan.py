@@ -286,8 +286,8 @@ def copied(text: str) -> str:
 
 
 def logical_text(runs: list[tuple[str, bool]]) -> str:
-    """The box's text in reading order: its runs are right-to-left (shaping.read_line), given in
-    visual order."""
+    """The box's text in reading order: its runs, given in visual order, are right-to-left or
+    numbers in a right-to-left line (shaping.read_line), so they read from the right."""
     return copied("".join(text for text, _ in reversed(runs)))
 
 

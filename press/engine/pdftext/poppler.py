@@ -96,9 +96,9 @@ def _right_to_left_page(text: str) -> str:
             if poppler_class(text[index]) in "L#":
                 core = index + 1
         pieces.append(text[end:core])
-        if core < at or at == len(text):
-            # neutrals after it, or the box's end (where poppler may put a space between this box
-            # and the next one to its left), are read with what follows
+        if core < at or (at == len(text) and any(_strong_r(c) for c in text)):
+            # neutrals after it, or the end of a Hebrew box (where poppler may put a space between
+            # this box and the next one to its left), are read with what follows
             pieces.append(_reversed(RLM + text[core:at]))
     return "".join(reversed(pieces))
 
