@@ -160,6 +160,11 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         if line is not None and line.glyphs:
             _draw(stream, line, matrix, session.book(line.font), page)
             return []  # no emoji: emoji fonts are left to WeasyPrint
+    if session is not None and page is not None and _space_between_hebrew(textbox, text_overflow, block_ellipsis):
+        line = read_line(stream, textbox)
+        if line is not None and len(line.glyphs) == 1:
+            _draw_space(stream, line, matrix, session.book(line.font))
+            return []
     if page is not None:
         page.count(textbox.text)  # a line of its own after layout: what WeasyPrint draws of it
     return _original(stream, textbox, text_overflow, block_ellipsis, matrix)
@@ -173,6 +178,25 @@ def _plain_line(textbox, text_overflow: str, block_ellipsis: str) -> bool:
     """A line WeasyPrint would draw as it is: no ellipsis, something visible."""
     return (text_overflow != "ellipsis" and block_ellipsis == "none" and bool(textbox.text.strip())
             and textbox.style["font_size"] >= 1e-6)
+
+
+def _space_between_hebrew(textbox, text_overflow: str, block_ellipsis: str) -> bool:
+    """A box of one space in a right-to-left line (between two verses of the `hebrew` layout's
+    run-on paragraphs): WeasyPrint draws nothing for it, and pdf.js, which makes spaces from
+    gaps within one text item only, would run the words on either side of it together."""
+    return (textbox.text == " " and textbox.style["direction"] == "rtl" and text_overflow != "ellipsis"
+            and block_ellipsis == "none" and textbox.style["font_size"] >= 1e-6)
+
+
+def _draw_space(stream, line: Line, matrix, book: CodeBook) -> None:
+    """The space as a glyph pdf.js reads (a word joiner and a space: plan._edge_space), in a span
+    that PDFium and poppler skip (they make the space from the gap, as before). It paints nothing."""
+    laid = plan(line.glyphs, line.runs, line.blank_gid)
+    stream.set_text_matrix(*_shifted(matrix, laid.start * line.font_size / 1000))
+    stream.set_font_size(line.font.hash, line.font_size)
+    stream.begin_marked_content("Span", _NOTHING)
+    stream.show_text(_tj(laid, book))
+    stream.end_marked_content()
 
 
 def _draw(stream, line: Line, matrix, book: CodeBook, page: _Page) -> None:

@@ -212,7 +212,15 @@ def _carried(shows: list[tuple[int, int]], placed: list[int], carrier: int, tota
 def _a_letter_to_pdfjs(text: str) -> bool:
     """A glyph pdf.js reads and measures: not a point, not a space, not ending in a format
     character (which it skips)."""
-    return not is_point(text) and not text.isspace() and unicodedata.category(text[-1:] or " ") != "Cf"
+    return not _pdfjs_mark(text) and not text.isspace() and unicodedata.category(text[-1:] or " ") != "Cf"
+
+
+@cache
+def _pdfjs_mark(text: str) -> bool:
+    """A glyph pdf.js counts no width for: its text holds a combining mark anywhere (a point, or
+    points joined by a zero-width joiner, as Keter YG draws hataf and meteg in one glyph)."""
+    return is_point(text) or (any(unicodedata.category(c) == "Mn" for c in text)
+                              and unicodedata.category(text[-1]) != "Cf")
 
 
 def _widths(texts: list[str], placed: list[int], last_advance: int, blank: list[bool]) -> list[tuple[int, int]]:
@@ -239,13 +247,13 @@ def _widths(texts: list[str], placed: list[int], last_advance: int, blank: list[
     while rank < len(texts):
         if texts[rank] == INVISIBLE and end is not None and abs(drift) > _PDFJS_DRIFT:
             drift, end = _resync(shows, placed, rank, drift, end)
-        if not is_point(texts[rank]):
+        if not _pdfjs_mark(texts[rank]):
             if _a_letter_to_pdfjs(texts[rank]) and shows[rank][0]:
                 end = placed[rank] + drift + shows[rank][0]
             rank += 1
             continue
         first = rank
-        while rank < len(texts) and is_point(texts[rank]):
+        while rank < len(texts) and _pdfjs_mark(texts[rank]):
             rank += 1
         if rank == len(texts):
             break
