@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from functools import cache
 
 from press.engine.pdftext.plan import RLM
 
 
+@cache  # asked of every character of every page
 def poppler_class(char: str) -> str:
     """How poppler classes a character when it orders a line (its UnicodeTypeTable): "L", "R",
     "#" (digits and the separators around numbers: + , - . / : and the like) or "N"."""
