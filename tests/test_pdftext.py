@@ -43,10 +43,11 @@ from press.engine.pdftext.plan import (
     cluster_texts,
     is_point,
     is_weak,
+    logical_text,
     plan,
     stream_order,
-    visual_text,
 )
+from press.engine.pdftext.poppler import poppler_class, poppler_order
 from press.model import plain_text
 from press.readers import plaintext
 from press.typography import Rules, typeset
@@ -88,10 +89,68 @@ def test_a_comma_left_of_a_point_is_parted_from_it_by_an_rlm() -> None:
     assert [code.text for code, _ in plan(glyphs[1:], [("אָ", True)], 9).shows][1:] == [QAMATS, "א"]
 
 
-def test_poppler_text_is_reversed_with_an_rlm_after_a_stranded_point() -> None:
-    assert visual_text([("אָ, בּ", True)]) == RLM + "ּב ," + RLM + "ָא", "before a comma and at the end"
-    assert visual_text([("בָּרוּךְ־הוּא", True)]) == "בָּרוּךְ־הוּא"[::-1], "no RLM before a maqaf"
-    assert visual_text([("abc", False)]) == "abc"
+def _poppler_reads(line: str, ltr_page: bool) -> str:
+    """A line's characters as poppler (TextOutputDev.cc, reorderText) gives them back, without the
+    embedding controls it adds: on a left-to-right page, runs of characters that are not
+    right-to-left kept and each run from a right-to-left character to the next letter or digit
+    of the other kind reversed; on a right-to-left page, from the right, runs without such a
+    letter or digit reversed and runs without a right-to-left character kept."""
+    rtl, ltr = (lambda c: poppler_class(c) == "R"), (lambda c: poppler_class(c) in "L#")
+    # From the left on a left-to-right page, from the right on a right-to-left one: a run that
+    # comes out as met, then one that comes out turned, and so on.
+    chars, as_met, turned = (line, rtl, ltr) if ltr_page else (line[::-1], ltr, rtl)
+    out, at = [], 0
+    while at < len(chars):
+        middle = at
+        while middle < len(chars) and not as_met(chars[middle]):
+            middle += 1
+        end = middle
+        while end < len(chars) and not turned(chars[end]):
+            end += 1
+        out += [chars[at:middle], chars[middle:end][::-1]]
+        at = end
+    return "".join(out)
+
+
+HEBREW_LINES = [
+    "עוֹד יֵשׁ דֶּרֶךְ יָשָׁר לִפְנֵי אִישׁ, לַעֲסוֹק בַּתּוֹרָה וּמִצְוֹת לִשְׁמָן,",
+    "וְנִתְלַבֵּשׁ בְּ„מַשְׁכָּא דְחִוְיָא“,",
+    "וְעַל זֶה נֶאֱמַר: „וְיָשׁוֹב אֶל ה׳ וִירַחֲמֵהוּ“,",
+    "אִתָּם בְּתוֹךְ טוּמְאֹתָם“.",
+    " וַיְהִ֗י בִּימֵי֙ שְׁפֹ֣ט",  # a verse after its number: the space first
+    "בָנָֽיו׃",
+    "מהדורה שנייה, 2025",
+]
+
+
+@pytest.mark.parametrize("ltr_page", [True, False])
+@pytest.mark.parametrize("line", HEBREW_LINES)
+def test_poppler_reads_a_box_back_in_reading_order(line: str, ltr_page: bool) -> None:
+    assert _poppler_reads(poppler_order(line, ltr_page), ltr_page).replace(RLM, "") == line
+
+
+def test_on_a_left_to_right_page_clauses_stand_in_reading_order() -> None:
+    assert poppler_order("אב, גד,", True) == "בא, דג,"
+    assert poppler_order("אִישׁ, א", True) == RLM + "ׁשיִא, א", "an RLM after a clause that ends with a point"
+
+
+def test_on_a_right_to_left_page_the_text_stands_in_visual_order() -> None:
+    assert poppler_order("אב גד", False) == "דג בא"
+    assert poppler_order("אב, גד", False) == "דג " + RLM + ",בא", "the space after a comma goes with what follows"
+
+
+def test_lines_of_several_boxes_on_a_right_to_left_page() -> None:
+    """The hebrew layout runs paragraphs on: one line holds several boxes, and poppler puts a
+    space between two of them. A box that ends with a comma ends with an RLM, or poppler would
+    read that space before the comma."""
+    boxes = ["אב, גד,", "הו"]  # in reading order; the first is drawn rightmost
+    line = poppler_order(boxes[1], False) + " " + poppler_order(boxes[0], False)
+    assert _poppler_reads(line, False).replace(RLM, "") == "אב, גד, הו"
+
+
+def test_poppler_is_given_the_box_in_reading_order() -> None:
+    assert logical_text([("גד", True), ("אב ", True)]) == "אב גד", "runs come in visual order"
+    assert logical_text([("ה\u00a0ו\u2060", True)]) == "ה ו", "no-break space and word joiner as in the source"
 
 
 def _replay(laid) -> list[int]:
@@ -130,10 +189,11 @@ def _pdfjs_reading(laid) -> list[tuple[str, int, int]]:
         if unicodedata.category(code.text[-1]) == "Cf":
             real += code.width - move
             continue
-        if not is_point(code.text) and not code.text.isspace():
+        mark = any(unicodedata.category(c) == "Mn" for c in code.text)  # pdf.js: a mark anywhere
+        if not mark and not code.text.isspace():
             read.append((code.text, 0 if end is None else end - seen, seen - real))
             end = seen + code.width
-        seen += (0 if is_point(code.text) else code.width) - move
+        seen += (0 if mark else code.width) - move
         real += code.width - move
     return read
 
@@ -146,6 +206,18 @@ def test_pdfjs_finds_each_letter_where_the_letter_before_it_ended() -> None:
               Glyph(4, 1200, 0, 0, HOLAM), Glyph(5, 954, 275, 0, VAV)]
     laid = plan(glyphs, [("וֹרָה", True)], blank_gid=9)
     assert [text for text, _, _ in _pdfjs_reading(laid)] == ["ה", "ר", "ו"]
+    assert all(0 <= back < 200 for _, back, _ in _pdfjs_reading(laid)), _pdfjs_reading(laid)
+
+
+def test_points_joined_by_a_zero_width_joiner_count_as_points_for_pdfjs() -> None:
+    """Keter YG draws a hataf and a meteg parted by a zero-width joiner (אֱ‍ֽלִימֶלֶךְ) as one glyph;
+    pdf.js counts no width for it (it holds a mark) though it is no point alone: its letter must
+    still be found within a fifth of an em, or it starts an item of its own (and went to the
+    line's end)."""
+    joined = "\u05b1\u200d\u05bd"
+    glyphs = [Glyph(1, 0, 500, 0, "ל"), Glyph(2, 814, -314, 0, joined), Glyph(3, 500, 544, 0, "א")]
+    laid = plan(glyphs, [("א" + joined + "ל", True)], blank_gid=9)
+    assert [text for text, _, _ in _pdfjs_reading(laid)] == ["ל", "א"]
     assert all(0 <= back < 200 for _, back, _ in _pdfjs_reading(laid)), _pdfjs_reading(laid)
 
 
@@ -194,12 +266,24 @@ PINNED = {
     "weasyprint.pdf.fonts.build_fonts_dictionary": "fc551bef35d0d6c3d288f686fd21b5ea8c1efadb8f2f3b4d379cfa6045c02230",
     "weasyprint.pdf.fonts._build_vector_font_dictionary":
         "aa6eea312c6e3375689f3405d48c5059525038a8d73d2f63bf3476de6dc05903",
+    # wrapped so that each page has its own record of letters (poppler orders lines by the page)
+    "weasyprint.document.Page.paint": "b2f0dcbda755b5d5bd3969e12620c743cdd57fd6d4855685793e128175714410",
 }
 
 
 def _source_hash(dotted: str) -> str:
-    module, _, name = dotted.rpartition(".")
-    function = getattr(__import__(module, fromlist=[name]), name)
+    import importlib
+
+    parts = dotted.split(".")
+    for split in range(len(parts) - 1, 0, -1):  # the longest prefix that is a module, then attributes
+        try:
+            found = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for name in parts[split:]:
+            found = getattr(found, name)
+        break
+    function = found
     return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
 
 
@@ -315,6 +399,31 @@ def test_whole_hebrew_paragraphs_come_back_as_written(seed_pdfs: dict[str, Path]
         assert all(is_point(point) and is_weak(mark) for point, mark in parted), f"a stray RLM: {parted}"
 
 
+# poppler's embedding controls (LRE, RLE, PDF): pdftotext, and a viewer's copy, wrap every run it
+# reorders in them; they are poppler's, not the PDF's.
+POPPLER_EMBEDDINGS = dict.fromkeys((0x202A, 0x202B, 0x202C))
+PARAGRAPHS_IN_POPPLER = 15  # of the seed chapter's 16 Hebrew paragraphs, in every output
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_whole_hebrew_paragraphs_come_back_from_poppler(seed_pdfs: dict[str, Path], seed_chapter: Path,
+                                                         output: str) -> None:
+    """The paragraphs as the PDFium test reads them, in poppler, whose line order depends on the
+    page's direction (plan.poppler_order): on the English-led pages of most layouts and on the
+    Hebrew pages of `hebrew`, which runs paragraphs on several to a line. An RLM comes back only
+    next to a point or punctuation, or after a space (where one keeps a space with its clause)."""
+    chapter = plaintext.read(seed_chapter, 1, Reporter())
+    quotes = str.maketrans("”", "“", "\u2060")
+    paragraphs = [" ".join(plain_text(typeset(b.he.runs, "he", Rules())).translate(quotes).split())
+                  for b in chapter.blocks if b.he is not None]
+    read = poppler_text(seed_pdfs[output]).translate(POPPLER_EMBEDDINGS)
+    text = " ".join(read.translate(quotes).replace(RLM, "").split())
+    missing = [p for p in paragraphs if p not in text]
+    assert len(paragraphs) - len(missing) >= PARAGRAPHS_IN_POPPLER, (
+        f"poppler misses {len(missing)} of {len(paragraphs)} paragraphs: {missing[:2]}")
+    assert not re.findall(f"[\u05d0-\u05ea]{RLM}", read), "an RLM after a letter"
+
+
 def _latin_words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z’']+", text)  # ASCII: mangled Hebrew reads as Latin-1 letters
 
@@ -346,9 +455,13 @@ def test_pages_look_exactly_as_without_the_text_layer(seed_pdfs: dict[str, Path]
         assert max(darker, lighter) <= 16, f"page {index + 1} differs by more than a quarter point"
 
 
-# --- Ruth with its ta'amim, in two layouts ----------------------------------------------
+# --- Ruth with its ta'amim, in three layouts ----------------------------------------------
 
 RUTH = CORPUS / "sefaria" / "ruth" / "he-taamei-hamikra.json"
+
+
+# `hebrew` runs the verses on: the space between two verses is a box of its own (hook._draw_space).
+RUTH_LAYOUTS = ("stacked", "facing", "hebrew")
 
 
 @pytest.fixture(scope="module")
@@ -357,7 +470,7 @@ def ruth_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         pytest.skip(f"skipped: the shared corpus is absent ({RUTH} not found)")
     root = tmp_path_factory.mktemp("ruth")
     running = {}
-    for layout in ("stacked", "facing"):
+    for layout in RUTH_LAYOUTS:
         source = root / f"source-{layout}"
         source.mkdir()
         for name in (RUTH.name, "en-jps-1917.json"):
@@ -374,7 +487,7 @@ def ruth_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {layout: root / layout / "book.pdf" for layout in running}
 
 
-@pytest.mark.parametrize("layout", ["stacked", "facing"])
+@pytest.mark.parametrize("layout", RUTH_LAYOUTS)
 @pytest.mark.parametrize("engine", ["PDFium", "poppler", "pdf.js"])
 def test_ruth_with_its_taamim_copies_out(ruth_pdfs: dict[str, Path], layout: str, engine: str) -> None:
     if engine == "pdf.js" and pdfjs_missing():
@@ -382,3 +495,29 @@ def test_ruth_with_its_taamim_copies_out(ruth_pdfs: dict[str, Path], layout: str
     read = {"PDFium": pdfium_text, "poppler": poppler_text, "pdf.js": pdfjs_text}[engine]
     expected = hebrew_words(RUTH.read_text(encoding="utf-8"))
     _assert_threshold(engine, score(expected, read(ruth_pdfs[layout])), expected)
+
+
+# --- a Hebrew line with a number: the colophon's edition line -------------------------------------
+
+
+def test_a_hebrew_line_with_a_number_copies_out(tmp_path: Path, seed_chapter: Path) -> None:
+    """The `hebrew` layout's colophon says "מהדורה שנייה, 2025": a right-to-left line whose number
+    is a left-to-right run. WeasyPrint's own text for it lost its spaces in PDFium and read a
+    holam in poppler (its codes keep the characters a glyph was first drawn with: the vav of the
+    pointed Hebrew title); the text layer now writes such a line too."""
+    source = tmp_path / "source"
+    source.mkdir()
+    shutil.copy(seed_chapter, source / seed_chapter.name)
+    (source / "book.toml").write_text('title = "Edition"\ntitle_he = "שִׁיר לַמַּעֲלוֹת"\nedition = 2\n'
+                                      'date = "2025-03-01"\n\n[print]\nlayout = "hebrew"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    command = [sys.executable, str(PROJECT / "build.py"), "pdf", "--source", str(source), "--out", str(out)]
+    built = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True,
+                           env={**os.environ, "PRESS_BUILD_CACHE": str(tmp_path / "cache")})
+    assert built.returncode == 0, built.stderr
+    readers = {"PDFium": pdfium_text, "poppler": poppler_text}
+    if not pdfjs_missing():
+        readers["pdf.js"] = pdfjs_text
+    for engine, read in readers.items():
+        text = read(out / "book.pdf").translate(POPPLER_EMBEDDINGS).replace(RLM, "")
+        assert "מהדורה שנייה, 2025" in text, f"{engine}: {[line for line in text.splitlines() if '2025' in line]}"

@@ -12,8 +12,10 @@ engines that matter read text differently
   or digit just before a point (it would read them as one run: an RLM
   blank parts them);
 - poppler (pdftotext, most Linux viewers) cannot rebuild points from
-  glyphs at all, but honours `/ActualText` on a `/Span`, in visual order,
-  with an RLM after a point that ends a word before punctuation;
+  glyphs at all, but honours `/ActualText` on a `/Span`; it then reorders
+  each line by the page's direction (more Latin or more Hebrew letters), so
+  the text is given in the order that this turns back into reading order
+  (plan.poppler_order), which is known once the page is painted;
 - pdf.js (Firefox) ignores ActualText and reads the glyphs too, as one
   right-to-left run per text item, reversed whole; it counts no width for a
   point, skips a glyph whose text ends in a format character, starts a new
@@ -24,7 +26,7 @@ engines that matter read text differently
 
 So every right-to-left text box WeasyPrint draws is written here instead:
 
-    /Span <</ActualText (visual text)>> BDC     poppler's channel
+    /Span <</ActualText (text)>> BDC            poppler's channel
       /P <</ActualText ()>> BDC                 empty: PDFium reads the glyphs
         [codes with leftward moves only] TJ     PDFium's and pdf.js's channel
       EMC
@@ -36,7 +38,8 @@ the codes, their widths and the marked content differ. Left-to-right boxes
 are left entirely to WeasyPrint.
 
 The one entry point is `write_pdf`, used by press.engine.pdf for every
-PDF. It wraps `weasyprint.draw.text.draw_first_line` while writing; the
+PDF. It wraps `weasyprint.draw.text.draw_first_line` (and `Page.paint`, for
+a record of each page's letters) while writing; the
 wrapper refuses to install on any WeasyPrint but the version it was
 written against (tests/test_pdftext.py pins its behaviour too).
 """

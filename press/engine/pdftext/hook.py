@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from press.engine.pdftext.codes import CodeBook, add_cid_maps
-from press.engine.pdftext.plan import Plan, plan
+from press.engine.pdftext.plan import RLM, Plan, plan
+from press.engine.pdftext.poppler import poppler_class, poppler_order
 from press.engine.pdftext.shaping import Line, read_line
 
 # The versions whose draw_first_line this was written against (and whose
@@ -43,8 +44,52 @@ class _Session:
         return self.books.setdefault(id(font), CodeBook(font))
 
 
+@dataclass(slots=True)
+class _Page:
+    """What poppler will count on the page being painted: it orders every line by the page's
+    primary direction, left-to-right when its left-to-right letters are at least as many as
+    its right-to-left ones. `balance` is that difference over the boxes drawn so far (without
+    the RLMs poppler's channel adds, which depend on the direction), `texts` the boxes'
+    channels, written once the page is painted."""
+
+    balance: int = 0
+    texts: list[str] = field(default_factory=list)
+    _ltr: bool | None = None
+
+    def count(self, text: str) -> None:
+        for char in text:
+            kind = poppler_class(char)
+            self.balance += (kind == "L") - (kind == "R")
+
+    def left_to_right(self) -> bool:
+        """The page's direction as poppler will find it, the channels' own RLMs counted."""
+        if self._ltr is None:
+            # Left-to-right unless the channels written for a right-to-left page would make it one
+            # (when neither choice holds, on a page all but even, either is as good).
+            right_to_left = self.balance - sum(poppler_order(t, False).count(RLM) for t in self.texts) < 0
+            left_to_right = self.balance - sum(poppler_order(t, True).count(RLM) for t in self.texts) >= 0
+            self._ltr = left_to_right or not right_to_left
+        return self._ltr
+
+
+class _ActualText:
+    """poppler's channel of one box, as pydyf writes it: known only when its page is painted
+    (pydyf turns a stream's items to bytes with str() when the PDF is written)."""
+
+    __slots__ = ("page", "text")
+
+    def __init__(self, page: _Page, text: str) -> None:
+        self.page, self.text = page, text
+        page.texts.append(text)
+
+    def __str__(self) -> str:
+        return "<</ActualText " + _utf16_hex(poppler_order(self.text, self.page.left_to_right())).decode() + ">>"
+
+
 _SESSION: ContextVar[_Session | None] = ContextVar("press_pdftext_session", default=None)
+_PAGE: ContextVar[_Page | None] = ContextVar("press_pdftext_page", default=None)
 _original: Any = None
+_original_paint: Any = None
 
 
 def write_pdf(document: Any, target: Path, **options: Any) -> None:
@@ -75,8 +120,9 @@ def write_pdf(document: Any, target: Path, **options: Any) -> None:
 
 def install() -> None:
     """Wrap WeasyPrint's draw_first_line once; refuse an unknown WeasyPrint."""
-    global _original
+    global _original, _original_paint
     import weasyprint
+    import weasyprint.document as document
     import weasyprint.draw.text as text
 
     if _original is not None:
@@ -89,18 +135,38 @@ def install() -> None:
     _original = text.draw_first_line
     _draw_first_line.__wrapped__ = _original  # type: ignore[attr-defined]  # inspect sees WeasyPrint's
     text.draw_first_line = _draw_first_line
+    _original_paint = document.Page.paint
+    _paint.__wrapped__ = _original_paint  # type: ignore[attr-defined]
+    document.Page.paint = _paint
+
+
+def _paint(self, stream, scale=1):
+    """WeasyPrint's Page.paint, with a record of the page's letters for poppler's channel."""
+    token = _PAGE.set(_Page())
+    try:
+        return _original_paint(self, stream, scale)
+    finally:
+        _PAGE.reset(token)
 
 
 def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
-    session = _SESSION.get()
-    if session is not None and _may_be_right_to_left(textbox) and _plain_line(textbox, text_overflow, block_ellipsis):
+    session, page = _SESSION.get(), _PAGE.get()
+    if session is not None and page is not None and _may_be_right_to_left(textbox) and _plain_line(
+            textbox, text_overflow, block_ellipsis):
         from weasyprint.text.ffi import pango
 
         pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
         line = read_line(stream, textbox)
         if line is not None and line.glyphs:
-            _draw(stream, line, matrix, session.book(line.font))
+            _draw(stream, line, matrix, session.book(line.font), page)
             return []  # no emoji: emoji fonts are left to WeasyPrint
+    if session is not None and page is not None and _space_between_hebrew(textbox, text_overflow, block_ellipsis):
+        line = read_line(stream, textbox)
+        if line is not None and len(line.glyphs) == 1:
+            _draw_space(stream, line, matrix, session.book(line.font))
+            return []
+    if page is not None:
+        page.count(textbox.text)  # a line of its own after layout: what WeasyPrint draws of it
     return _original(stream, textbox, text_overflow, block_ellipsis, matrix)
 
 
@@ -114,12 +180,32 @@ def _plain_line(textbox, text_overflow: str, block_ellipsis: str) -> bool:
             and textbox.style["font_size"] >= 1e-6)
 
 
-def _draw(stream, line: Line, matrix, book: CodeBook) -> None:
+def _space_between_hebrew(textbox, text_overflow: str, block_ellipsis: str) -> bool:
+    """A box of one space in a right-to-left line (between two verses of the `hebrew` layout's
+    run-on paragraphs): WeasyPrint draws nothing for it, and pdf.js, which makes spaces from
+    gaps within one text item only, would run the words on either side of it together."""
+    return (textbox.text == " " and textbox.style["direction"] == "rtl" and text_overflow != "ellipsis"
+            and block_ellipsis == "none" and textbox.style["font_size"] >= 1e-6)
+
+
+def _draw_space(stream, line: Line, matrix, book: CodeBook) -> None:
+    """The space as a glyph pdf.js reads (a word joiner and a space: plan._edge_space), in a span
+    that PDFium and poppler skip (they make the space from the gap, as before). It paints nothing."""
     laid = plan(line.glyphs, line.runs, line.blank_gid)
+    stream.set_text_matrix(*_shifted(matrix, laid.start * line.font_size / 1000))
+    stream.set_font_size(line.font.hash, line.font_size)
+    stream.begin_marked_content("Span", _NOTHING)
+    stream.show_text(_tj(laid, book))
+    stream.end_marked_content()
+
+
+def _draw(stream, line: Line, matrix, book: CodeBook, page: _Page) -> None:
+    laid = plan(line.glyphs, line.runs, line.blank_gid)
+    page.count(laid.text)
     size = line.font_size
     stream.set_text_matrix(*_shifted(matrix, laid.start * size / 1000))
     stream.set_font_size(line.font.hash, size)
-    stream.begin_marked_content("Span", b"<</ActualText " + _utf16_hex(laid.visual) + b">>")
+    stream.begin_marked_content("Span", _ActualText(page, laid.text))
     stream.begin_marked_content("P", _GLYPHS)
     stream.show_text(_tj(laid, book))
     stream.end_marked_content()

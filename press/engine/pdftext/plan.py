@@ -8,8 +8,9 @@ and the characters each one stands for:
   maps to its own characters and every move is leftward or zero. The
   rightward distances are folded into per-occurrence advance widths, so
   a code is a (glyph, characters, width) triple;
-- the visual channel (what poppler reads): the box's text in visual order,
-  for an outer `/Span` ActualText.
+- poppler's channel: the box's text for an outer `/Span` ActualText, in the
+  order poppler's own reordering turns back into reading order, which
+  depends on the direction of the page (`poppler_order`).
 
 Points that the font raises or lowers (a y offset) cannot share the TJ
 without a `Ts` split, so a blank placeholder carrying their characters
@@ -73,13 +74,14 @@ class Plan:
     """Everything written for one box.
 
     `start` is the x of the first glyph (the TJ starts there); `shows` the
-    TJ as (code, leftward move after it) pairs; `visual` the text for
-    poppler's channel; `raised` the points drawn apart.
+    TJ as (code, leftward move after it) pairs; `text` the box's text in
+    reading order, for poppler's channel (`poppler_order` orders it once the
+    page's direction is known); `raised` the points drawn apart.
     """
 
     start: int
     shows: tuple[tuple[Code, int], ...]
-    visual: str
+    text: str
     raised: tuple[Raised, ...]
 
 
@@ -114,7 +116,7 @@ def plan(glyphs: list[Glyph], logical: list[tuple[str, bool]], blank_gid: int) -
             if text == NBSP and rank + 1 < len(shown) and is_point(shown[rank + 1].text):
                 text = " "  # PDFium reads a no-break space like a comma: it would join the point
             shows.append((Code(glyph.gid, text, width), move))
-    return Plan(placed[0] if placed else 0, tuple(shows), visual_text(logical), tuple(raised))
+    return Plan(placed[0] if placed else 0, tuple(shows), logical_text(logical), tuple(raised))
 
 
 def _leading(shown: list[Glyph], blank_gid: int) -> list[Glyph]:
@@ -210,7 +212,15 @@ def _carried(shows: list[tuple[int, int]], placed: list[int], carrier: int, tota
 def _a_letter_to_pdfjs(text: str) -> bool:
     """A glyph pdf.js reads and measures: not a point, not a space, not ending in a format
     character (which it skips)."""
-    return not is_point(text) and not text.isspace() and unicodedata.category(text[-1:] or " ") != "Cf"
+    return not _pdfjs_mark(text) and not text.isspace() and unicodedata.category(text[-1:] or " ") != "Cf"
+
+
+@cache
+def _pdfjs_mark(text: str) -> bool:
+    """A glyph pdf.js counts no width for: its text holds a combining mark anywhere (a point, or
+    points joined by a zero-width joiner, as Keter YG draws hataf and meteg in one glyph)."""
+    return is_point(text) or (any(unicodedata.category(c) == "Mn" for c in text)
+                              and unicodedata.category(text[-1]) != "Cf")
 
 
 def _widths(texts: list[str], placed: list[int], last_advance: int, blank: list[bool]) -> list[tuple[int, int]]:
@@ -237,13 +247,13 @@ def _widths(texts: list[str], placed: list[int], last_advance: int, blank: list[
     while rank < len(texts):
         if texts[rank] == INVISIBLE and end is not None and abs(drift) > _PDFJS_DRIFT:
             drift, end = _resync(shows, placed, rank, drift, end)
-        if not is_point(texts[rank]):
+        if not _pdfjs_mark(texts[rank]):
             if _a_letter_to_pdfjs(texts[rank]) and shows[rank][0]:
                 end = placed[rank] + drift + shows[rank][0]
             rank += 1
             continue
         first = rank
-        while rank < len(texts) and is_point(texts[rank]):
+        while rank < len(texts) and _pdfjs_mark(texts[rank]):
             rank += 1
         if rank == len(texts):
             break
@@ -283,36 +293,10 @@ def copied(text: str) -> str:
     return text.replace("\u2060", "").replace("\u00a0", " ")
 
 
-def visual_text(runs: list[tuple[str, bool]]) -> str:
-    """The box's text as poppler wants it: runs in visual order, each
-    right-to-left run reversed character by character.
-
-    poppler lays the characters out left to right and reverses right-to-left
-    runs again, so it gives back the logical order. A point that ends a
-    word before punctuation, or ends the box, gets an RLM after it
-    (logically), so poppler keeps it with its letter.
-    """
-    runs = [(copied(text), rtl) for text, rtl in runs]
-    return "".join(_reversed(_mark_final_points(text)) if rtl else text for text, rtl in runs)
-
-
-def _mark_final_points(text: str) -> str:
-    out: list[str] = []
-    for index, char in enumerate(text):
-        out.append(char)
-        following = text[index + 1] if index + 1 < len(text) else ""
-        if is_point(char) and _strands_a_point(following):
-            out.append(RLM)
-    return "".join(out)
-
-
-def _strands_a_point(following: str) -> bool:
-    """The end of the box, or punctuation: not a letter, point, maqaf or space."""
-    return not following or unicodedata.bidirectional(following) not in ("R", "NSM", "WS")
-
-
-def _reversed(text: str) -> str:
-    return text[::-1]
+def logical_text(runs: list[tuple[str, bool]]) -> str:
+    """The box's text in reading order: its runs, given in visual order, are right-to-left or
+    numbers in a right-to-left line (shaping.read_line), so they read from the right."""
+    return copied("".join(text for text, _ in reversed(runs)))
 
 
 def cluster_texts(chars: str, count: int) -> tuple[list[str], str] | None:

@@ -11,6 +11,7 @@ pin it against WeasyPrint's own output (tests/test_pdftext.py).
 from __future__ import annotations
 
 import io
+import unicodedata
 from dataclasses import dataclass
 
 from press.engine.pdftext.plan import Glyph, cluster_texts, is_point
@@ -29,7 +30,8 @@ class Line:
 
 def read_line(stream, textbox) -> Line | None:
     """The first line of `textbox`, or None when it is not one right-to-left,
-    single-font run of ordinary glyphs (then WeasyPrint draws it itself)."""
+    single-font line of ordinary glyphs, numbers aside (then WeasyPrint draws
+    it itself)."""
     from weasyprint.text.ffi import ffi
 
     first_line, _ = textbox.pango_layout.get_first_line()
@@ -39,7 +41,8 @@ def read_line(stream, textbox) -> Line | None:
         items.append(run.data)
         run = run.next
     fonts = {item.item.analysis.font for item in items}
-    if len(fonts) != 1 or not all(_rtl(item) for item in items):
+    if len(fonts) != 1 or not any(_rtl(item) for item in items) or not all(
+            _rtl(item) or _number(item, textbox) for item in items):
         return None
     font, font_size = _font(stream, textbox, items[0].item.analysis.font)
     if font is None:
@@ -50,6 +53,17 @@ def read_line(stream, textbox) -> Line | None:
 def _rtl(glyph_item) -> bool:
     # Pango's `level` is a guint8 that WeasyPrint's cdef reads as a guint.
     return bool(glyph_item.item.analysis.level & 0xFF & 1)
+
+
+def _number(glyph_item, textbox) -> bool:
+    """A left-to-right item of a right-to-left line holding no letter: a number ("מהדורה שנייה,
+    2025"). Its glyphs are in visual order like the rest, and every reader orders it as the
+    line's bidi wants; a Latin word would not fare so well in PDFium, so it is left out."""
+    if textbox.style["direction"] != "rtl":
+        return False
+    utf8 = textbox.pango_layout.text.encode()
+    text = utf8[glyph_item.item.offset:glyph_item.item.offset + glyph_item.item.length].decode()
+    return not any(unicodedata.bidirectional(char) == "L" for char in text)
 
 
 def _font(stream, textbox, pango_font):
@@ -77,7 +91,7 @@ def _glyphs(stream, textbox, items, font, font_size) -> Line | None:
         texts = _item_texts(item, utf8, spaces)
         if texts is None or blank is None:
             return None
-        runs.append((utf8[item.item.offset:item.item.offset + item.item.length].decode(), True))
+        runs.append((utf8[item.item.offset:item.item.offset + item.item.length].decode(), _rtl(item)))
         string = item.glyphs
         for index in range(string.num_glyphs):
             info = string.glyphs[index]
