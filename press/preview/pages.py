@@ -5,7 +5,9 @@ image URL is that digest: after a rebuild an unchanged page keeps its URL,
 so neither the server nor the browser makes it again, and only a page
 whose digest is new is rendered (with PDFium, when the browser first asks
 for it). A failed build changes nothing but the diagnostics: the last
-good pages stay.
+good pages stay. A proof (an edited chapter's pages before the book is
+joined: proof.py) replaces those pages until the book comes, and is
+taken back if the book's build fails.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from press.preview.builder import BOOK, Built, Failed, Finished, Started, sheet_key
 from press.preview.pdfpages import Rasterizer
+from press.preview.proof import Proof
 
 # Warnings listed in the page; the terminal has them all (a long book may have thousands).
 WARNINGS_SHOWN = 40
@@ -80,14 +83,17 @@ class Preview:
         self.editions: dict[str, Edition] = {}
         self._pages: dict[str, tuple[Rasterizer, int]] = {}  # digest -> where to render it from
         self._rasterizers: dict[str, Rasterizer] = {}
+        self._proofs: dict[str, tuple[Edition, list[Rasterizer]]] = {}  # key -> the edition before, the proofs
         self._images: OrderedDict[str, bytes] = OrderedDict()
         self._images_lock = threading.Lock()
 
-    def apply(self, result: Started | Built | Failed | Finished) -> None:
+    def apply(self, result: Started | Proof | Built | Failed | Finished) -> None:
         with self._changed:
             if isinstance(result, Started):
                 self.status, self.message = "building", f"building: {result.plan.reason or 'everything'}"
                 self._read_failed = False
+            elif isinstance(result, Proof):
+                self._proof(result)
             elif isinstance(result, Built):
                 self._built(result)
             elif isinstance(result, Failed):
@@ -113,11 +119,38 @@ class Preview:
                                             result.warnings, result.fit)
         if old is not None:
             old.close()
+        self._drop_proofs(result.key)
+
+    def _proof(self, result: Proof) -> None:
+        """The proof's pages in place of the edition's, until the edition itself comes."""
+        edition = self.editions.get(result.key)
+        if edition is None or not result.indices or max(result.indices) >= len(edition.pages):
+            return
+        rasterizer = Rasterizer(result.pdf)
+        _, proofs = self._proofs.setdefault(result.key, (edition, []))
+        proofs.append(rasterizer)
+        pages = list(edition.pages)
+        for local, (index, info, label) in enumerate(zip(result.indices, result.infos, result.labels, strict=True)):
+            pages[index] = Page(info.digest, label, info.width, info.height)
+            self._pages[info.digest] = (rasterizer, local)
+        self.editions[result.key] = Edition(edition.key, edition.kind, edition.title, tuple(pages),
+                                            edition.right_bound, edition.warnings, edition.fit, edition.errors)
+        self.message = f"{self.message}; the new pages shown, joining the rest"
+
+    def _drop_proofs(self, key: str) -> None:
+        """The proofs of `key` closed, their pages forgotten unless the edition's own PDF has them."""
+        _, proofs = self._proofs.pop(key, (None, []))
+        for rasterizer in proofs:
+            self._pages = {d: where for d, where in self._pages.items() if where[0] is not rasterizer}
+            rasterizer.close()
 
     def _failed(self, result: Failed) -> None:
         if result.key is None:
             self.errors, self._read_failed = result.errors, True
             return
+        if result.key in self._proofs:  # the last good pages are those of before the proof
+            self.editions[result.key] = self._proofs[result.key][0]
+            self._drop_proofs(result.key)
         if result.key in self.editions:
             edition = self.editions[result.key]
             self.editions[result.key] = Edition(edition.key, edition.kind, edition.title, edition.pages,
@@ -192,6 +225,8 @@ class Preview:
             for rasterizer in self._rasterizers.values():
                 rasterizer.close()
             self._rasterizers.clear()
+            for key in list(self._proofs):
+                self._drop_proofs(key)
             self._pages.clear()
 
 
