@@ -80,7 +80,7 @@ def test_a_proof_is_the_books_pages_pixel_for_pixel(tmp_path: Path, monkeypatch:
     assert proof.indices == tuple(range(len(book.infos) - len(proof.indices), len(book.infos)))
     assert proof.labels == tuple(book.labels[i] for i in proof.indices) and all(proof.labels)
     assert bitmaps(proof.pdf, range(len(proof.indices))) == bitmaps(book.pdf, proof.indices)
-    # The edit shows, and the browser keeps the proof's images: the book's pages carry their digests.
+    # The edit shows, and the browser keeps the proof's images: the book's pages have their digests.
     assert bitmaps(proof.pdf, [0]) != bitmaps(first.pdf, [proof.indices[0]])
     assert [book.infos[i].digest for i in proof.indices] == [info.digest for info in proof.infos]
     assert [info.digest for info in book.infos[:proof.indices[0]]] == [

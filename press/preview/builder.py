@@ -113,7 +113,8 @@ def build(plan: Plan, source: Path, scratch: Path, kept: Kept | None = None
     reporter = Reporter()
     names = sheet_names(source)
     kept = kept or Kept()
-    read = _guarded("", lambda: kept.reads.read_book(source, reporter))
+    reading = _Steps()
+    read = _guarded("", lambda: reading.done("read", kept.reads.read_book(source, reporter)))
     if isinstance(read, Failed):
         yield Failed(None, read.errors)
         yield Finished(time.monotonic() - started, (), names)
@@ -126,26 +127,28 @@ def build(plan: Plan, source: Path, scratch: Path, kept: Kept | None = None
         steps.insert(len(steps) if plan.sheets_first else 0, (BOOK, None))
     for key, step in steps:
         if step is None:
-            yield from _book_steps(book, scratch, reporter, kept.book)
+            yield from _book_steps(book, scratch, reporter, kept.book, reading)
+            reading = _Steps()  # the reading is counted once
         else:
             yield _guarded(key, step)
     yield Finished(time.monotonic() - started, read_warnings, names)
 
 
-def _book_steps(book: Any, scratch: Path, reporter: Reporter, last: LastBook) -> Iterator[Proof | Built | Failed]:
+def _book_steps(book: Any, scratch: Path, reporter: Reporter, last: LastBook, steps: _Steps
+                ) -> Iterator[Proof | Built | Failed]:
     """The edited chapters' pages first when they can be shown alone, then the book."""
-    shown = _guarded(BOOK, lambda: _proof(book, scratch, last))
+    shown = _guarded(BOOK, lambda: _proof(book, scratch, last, steps))
     if isinstance(shown, Failed):  # its checks failed: the book's would too
         yield shown
         return
     if shown is not None:
         yield shown
-    yield _guarded(BOOK, lambda: _book(book, scratch, reporter, last, shown))
+    yield _guarded(BOOK, lambda: _book(book, scratch, reporter, last))
 
 
-def _proof(book: Any, scratch: Path, last: LastBook) -> Proof | None:
-    """proof.proof, timed; None also after a bug in it (said, then the book is built as ever)."""
-    steps = _Steps()
+def _proof(book: Any, scratch: Path, last: LastBook, steps: _Steps) -> Proof | None:
+    """proof.proof, timed (after `steps`: the reading); None also after a bug in it (said, then the
+    book is built as ever)."""
     try:
         made = steps.done("proof", proof(book, last, BOOK, scratch))
     except BuildError:
@@ -179,7 +182,7 @@ def _printed(failure: BuildError) -> tuple[str, ...]:
     return lines
 
 
-def _book(book: Any, scratch: Path, reporter: Reporter, last: LastBook, shown: Proof | None) -> Built:
+def _book(book: Any, scratch: Path, reporter: Reporter, last: LastBook) -> Built:
     """book.pdf, as the pdf writer makes it, in its two halves: the pieces are kept for the next
     edit's proof."""
     from press.editions.book import book_pieces, join_book
@@ -191,7 +194,8 @@ def _book(book: Any, scratch: Path, reporter: Reporter, last: LastBook, shown: P
     path = scratch / "book.pdf"
     labels = steps.done("join", join_book(book, pieces, path))
     pdf = path.read_bytes()
-    infos = steps.done("page digests", last.kept(book, pieces, labels, page_infos(pdf), shown))
+    infos = steps.done("page digests", page_infos(pdf))
+    last.keep(book, pieces, labels)
     print(f"preview: book in {steps}", flush=True)
     return Built(BOOK, book.title, pdf, labels, book.primary == "he", _since(reporter, before), infos=infos)
 

@@ -24,6 +24,10 @@ from press.preview.proof import Proof
 # Warnings listed in the page; the terminal has them all (a long book may have thousands).
 WARNINGS_SHOWN = 40
 IMAGES_KEPT = 4000  # page images in memory (about 60 kB each), the least recently asked dropped first
+# New pages made before the browser asks (it asks once it has drawn the new state): a proof's, a
+# sheet's, the first of a book's.
+WARM_PAGES = 16
+RENDER_WAIT = 30.0  # seconds a request waits for the page another is making
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +90,7 @@ class Preview:
         self._proofs: dict[str, tuple[Edition, list[Rasterizer]]] = {}  # key -> the edition before, the proofs
         self._images: OrderedDict[str, bytes] = OrderedDict()
         self._images_lock = threading.Lock()
+        self._making: dict[str, threading.Event] = {}  # digest -> set when its image is made
 
     def apply(self, result: Started | Proof | Built | Failed | Finished) -> None:
         with self._changed:
@@ -94,8 +99,10 @@ class Preview:
                 self._read_failed = False
             elif isinstance(result, Proof):
                 self._proof(result)
+                self._warm(info.digest for info in result.infos)
             elif isinstance(result, Built):
                 self._built(result)
+                self._warm(info.digest for info in result.infos)
             elif isinstance(result, Failed):
                 self._failed(result)
             else:
@@ -120,6 +127,14 @@ class Preview:
         if old is not None:
             old.close()
         self._drop_proofs(result.key)
+
+    def _warm(self, digests: Any) -> None:
+        """Make the first WARM_PAGES new images in a thread of their own, while the tabs draw."""
+        with self._images_lock:
+            new = [d for d in dict.fromkeys(digests) if d not in self._images and d not in self._making]
+        if new:
+            threading.Thread(target=lambda: [self.image(d) for d in new[:WARM_PAGES]], daemon=True,
+                             name="press-preview-warm").start()
 
     def _proof(self, result: Proof) -> None:
         """The proof's pages in place of the edition's, until the edition itself comes."""
@@ -199,11 +214,26 @@ class Preview:
             return None
 
     def image(self, digest: str) -> bytes | None:
-        """The PNG of the page with this digest: made on first request, then kept."""
+        """The PNG of the page with this digest: made on first request (or ahead of it: `_warm`), then
+        kept. A request for a page being made waits for it rather than making it twice."""
         with self._images_lock:
             if digest in self._images:
                 self._images.move_to_end(digest)
                 return self._images[digest]
+            making = self._making.get(digest)
+            if making is None:
+                self._making[digest] = threading.Event()
+        if making is not None:
+            making.wait(RENDER_WAIT)
+            with self._images_lock:
+                return self._images.get(digest)
+        try:
+            return self._render(digest)
+        finally:
+            with self._images_lock:
+                self._making.pop(digest).set()
+
+    def _render(self, digest: str) -> bytes | None:
         png = None
         for _ in range(2):  # a rebuild may close the PDF it was to come from: then from the new one
             with self._changed:

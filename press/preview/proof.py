@@ -8,15 +8,16 @@ folios. So the builder first lays out (or finds in the build cache) just
 the edited chapters and draws their pages as book.pdf will, their folios
 over them (press/editions/book `chapter_proof`); the preview shows those
 (a `Proof`), then the whole book when it is joined. The proof's pages
-are the book's, pixel for pixel (tests/test_preview_proof.py), but not
-byte for byte (the book subsets each face from all its chapters): so a
-book page that was first shown from a proof keeps the proof's digest,
-and the browser does not load it twice.
+are the book's, pixel for pixel, and have the same digests
+(tests/test_preview_proof.py): the font programs, which the book subsets
+from all its chapters, are left out of a digest, and the rest of a page
+is the same objects. So the browser does not load them again when the
+book comes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,6 @@ class LastBook:
     book: Any = None
     pieces: Any = None  # press.editions.book.build.Pieces
     labels: tuple[str, ...] = ()
-    aliases: dict[str, str] = field(default_factory=dict)  # a book page's digest -> the proof's
 
     def changed(self, book: Any) -> list[int] | None:
         """The chapters of `book` that differ from the last good one's, or None when more than the
@@ -58,19 +58,9 @@ class LastBook:
             return None  # the contents page changes
         return changed
 
-    def kept(self, book: Any, pieces: Any, labels: tuple[str, ...], infos: tuple[Any, ...],
-             proof: Proof | None) -> tuple[Any, ...]:
-        """Keep this build for the next proof; `infos`, each page that a proof showed first known by
-        the proof's digest."""
-        if proof is not None:
-            for index, shown in zip(proof.indices, proof.infos, strict=True):
-                if index < len(infos) and infos[index].digest != shown.digest:
-                    self.aliases[infos[index].digest] = shown.digest
-        digests = {info.digest for info in infos}
-        self.aliases = {made: shown for made, shown in self.aliases.items() if made in digests}
+    def keep(self, book: Any, pieces: Any, labels: tuple[str, ...]) -> None:
+        """This build, for the next edit's proof."""
         self.book, self.pieces, self.labels = book, pieces, labels
-        return tuple(replace(info, digest=self.aliases[info.digest]) if info.digest in self.aliases else info
-                     for info in infos)
 
 
 def proof(book: Any, last: LastBook, key: str, scratch: Path) -> Proof | None:
