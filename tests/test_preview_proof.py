@@ -142,3 +142,17 @@ def test_a_proof_stands_in_the_preview_until_the_book_comes(tmp_path: Path, monk
     assert all(preview.image(p["src"][6:-4]) is not None for p in state["editions"][0]["pages"])
     assert page_infos(proof.pdf)  # still a PDF the preview can read
     preview.close()
+
+
+def test_a_proofs_failed_check_is_the_books_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A character no font draws: the edited chapter's check fails as book.pdf's would, and nothing is
+    laid out or joined."""
+    source = sample(tmp_path, monkeypatch)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    kept = Kept()
+    book_results(source, scratch, kept)
+    edit(source / "02-avot-1.txt", "the", "\u0915")
+    [failed] = book_results(source, scratch, kept)
+    assert isinstance(failed, Failed) and failed.key == BOOK
+    assert "error [font-coverage] U+0915 DEVANAGARI LETTER KA" in failed.errors[0], failed.errors

@@ -164,7 +164,9 @@ def chapter_proof(book: Book, before: Pieces, indices: list[int], target: Path) 
 
     if any(i >= len(before.chapters) for i in indices):
         return None
-    check_coverage(replace(book, chapters=tuple(book.chapters[i] for i in indices)))
+    edited = replace(book, chapters=tuple(book.chapters[i] for i in indices))
+    check_coverage(edited)  # the checks of book.pdf, of the chapters laid out here
+    check_chapter_sizes(edited)
     build = _Build(book, BuildCache.default(), 1)
     try:
         laid, _ = build.chapters(indices)
