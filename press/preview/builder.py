@@ -240,12 +240,26 @@ def serve_builds(connection: Any, source: Path, scratch: Path) -> None:
     os.setpgid(0, 0)  # its own group: a Ctrl-C meant for the server does not reach the layout workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     kept = Kept()
+    warm = False
     try:
         while (plan := connection.recv()) is not None:
             for result in build(plan, source, scratch, kept):
                 connection.send(result)
+            if not warm and kept.book.book is not None:
+                warm = _warmed(kept.book.book)
     except (EOFError, BrokenPipeError):
         pass  # the server is gone
+
+
+def _warmed(book: Any) -> bool:
+    """The book's layout warmed up in this process, between the first build and the first edit."""
+    from press.editions.book import warm_up
+
+    try:
+        warm_up(book)
+    except Exception:  # a bug: said; the first proof only costs a little more
+        traceback.print_exc()
+    return True
 
 
 class Builder:

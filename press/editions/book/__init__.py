@@ -85,3 +85,15 @@ def chapter_proof(book: Book, before: Pieces, indices: list[int], target: Path) 
     from press.editions.book.build import chapter_proof as proof
 
     return proof(book, before, indices, target)
+
+
+def warm_up(book: Book) -> None:
+    """Load in this process what laying out a chapter of `book` needs (its layout's stylesheets, the
+    fonts, WeasyPrint's first-use costs: about 0.3 s of CPU) by laying out its shortest chapter and
+    dropping it: the preview's builder does it while idle after its first build, so that the first
+    edit's proof costs what the next ones do."""
+    from press.editions.book import worker
+
+    if book.chapters:
+        worker.start(book)
+        worker.lay_out_chapter(min(range(len(book.chapters)), key=lambda i: len(book.chapters[i].blocks)))
