@@ -9,7 +9,8 @@ the seed chapter of the shared corpus, 200 times) in a temporary folder,
 starts `build.py serve` on it with an empty build cache, opens it in
 Debian's headless chromium (Selenium and chromedriver), waits for the
 first build, scrolls to the middle chapter and edits it N times (a word
-changed, then changed back). Each time is measured from just before the
+changed to a new one, then changed back: the new word's chapter is laid
+out, the old one's is in the build cache). Each time is measured from just before the
 file is written to the `load` event of the first new page image in the
 page (`img.dataset.loadedAt`, set by preview.js; the same clock).
 
@@ -95,10 +96,20 @@ def ready(driver: Any) -> bool:
     return driver.execute_script("return document.getElementById('status').dataset.status") == "ready"
 
 
-def edit(chapter: Path, forth: bool) -> None:
+NEW_WORDS = ("thy", "yon", "our", "his", "its", "one", "all", "any")  # the length of "the": no page moves
+
+
+def edit(chapter: Path, n: int) -> None:
+    """Edit n (from 0): an even one changes the chapter's first "the" to a word it never had, an odd
+    one changes it back."""
     text = chapter.read_text(encoding="utf-8")
-    old, new = ("the", "thy") if forth else ("thy", "the")
+    word = NEW_WORDS[(n // 2) % len(NEW_WORDS)]
+    old, new = ("the", word) if n % 2 == 0 else (word, "the")
     chapter.write_text(re.sub(rf"\b{old}\b", new, text, count=1), encoding="utf-8")
+
+
+def kind(n: int) -> str:
+    return "new word" if n % 2 == 0 else "back"
 
 
 def save_to_update(source: Path, env: dict[str, str], logs: Path, edits: int
@@ -127,20 +138,29 @@ def save_to_update(source: Path, env: dict[str, str], logs: Path, edits: int
             load = os.getloadavg()[0]
             steps = out.read_text().count("preview: book in ")
             at = time.time() * 1000
-            edit(chapter, forth=n % 2 == 0)
+            edit(chapter, n)
 
             def updated(before: dict[int, str] = before) -> float | None:
                 new = [p for p in pages(driver) if p["src"] != before.get(p["number"]) and p["loaded"] and p["at"]]
                 return min(p["at"] for p in new) if new else None
             loaded_at = until(updated, "the changed page", 120, 0.01)
             until(lambda: ready(driver), "the rebuild's end", 120)
-            account = out.read_text().split("preview: book in ")[steps + 1].partition("\n")[0]
+            account = _account(out.read_text().split("preview: book in ")[steps:steps + 2])
             times.append(((loaded_at - at) / 1000, load, account))
             print(f"edit {n + 1}: {times[-1][0]:.2f} s (load average {load:.1f}; builder: {account})", flush=True)
         return times, first, len(book)
     finally:
         driver.quit()
         stop(process)
+
+
+def _account(logs: list[str]) -> str:
+    """The builder's account of one rebuild, from its output around it: the proof of the edited
+    chapter's pages (if it made one), then the book's steps."""
+    before, book = logs
+    proof = re.findall(r"preview: proof of pages (\S+) in (.*)", before)
+    book = book.partition("\n")[0]
+    return f"proof of pages {proof[-1][0]}: {proof[-1][1]}; then the book: {book}" if proof else book
 
 
 def first_sheet(env: dict[str, str], logs: Path, screenshot: Path | None) -> tuple[float, float]:
@@ -190,7 +210,7 @@ def main() -> int:
     parser.add_argument("chapter", nargs="?", type=Path, default=SEED)
     parser.add_argument("--times", type=int, default=200, help="chapters of the benchmark book (0: only the "
                         "sample's sheet and the screenshot, no results written)")
-    parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--edits", type=int, default=6)
     parser.add_argument("--results", type=Path, default=PROJECT / "bench" / "results" / "preview.md")
     parser.add_argument("--screenshot", type=Path, default=None)
     args = parser.parse_args()
@@ -215,15 +235,22 @@ def render(args: argparse.Namespace, times: list[tuple[float, float, str]], firs
            sheet: tuple[float, float]) -> str:
     chapter = args.chapter.relative_to(PROJECT.parent) if args.chapter.is_relative_to(PROJECT.parent) else args.chapter
     seconds = [t[0] for t in times]
-    rows = "\n".join(f"| {n} | {t:.2f} s | {load:.1f} | {account} |" for n, (t, load, account) in enumerate(times, 1))
+    rows = "\n".join(f"| {n + 1} ({kind(n)}) | {t:.2f} s | {load:.1f} | {account} |"
+                     for n, (t, load, account) in enumerate(times))
+    new, back = seconds[::2], seconds[1::2]
+    loads = [t[1] for t in times]
     return (f"# Preview: save to updated page image\n\n"
             f"`.venv/bin/python bench/preview.py` ({os.cpu_count()} cores): a book of {args.times} copies of "
             f"`{chapter}`, {count} pages; `build.py serve` with an empty build cache, headless chromium. "
-            "Odd edits change a word of the middle chapter, even ones change it back (its pages are then "
-            "found in the build cache).\n\n"
+            "Odd edits change a word of the middle chapter to one it never had (the chapter is laid out), "
+            "even ones change it back (its pages are then found in the build cache). The load average is "
+            "the whole machine's: other work shares its cores, and the wall times grow with it.\n\n"
             f"- first build, server start to the book's pages in the browser: {first:.1f} s\n"
             f"- save to the new page image loaded in the browser, {len(times)} edits of the middle chapter: "
-            f"median {statistics.median(seconds):.2f} s, fastest {min(seconds):.2f} s, slowest {max(seconds):.2f} s\n"
+            f"median {statistics.median(seconds):.2f} s, fastest {min(seconds):.2f} s, slowest {max(seconds):.2f} s "
+            f"(a new word: median {statistics.median(new):.2f} s; back: median "
+            f"{statistics.median(back) if back else float('nan'):.2f} s); load average (1 min) "
+            f"{min(loads):.1f} to {max(loads):.1f}\n"
             f"- first view of a sheet (the sample's): {sheet[0]:.2f} s from starting the server to its image "
             f"loaded; {sheet[1]:.2f} s from saving a new sheet file in the running preview to its image\n\n"
             f"| edit | save to image | load average (1 min) before | the builder's steps (wall, and its CPU) |\n"

@@ -12,7 +12,7 @@ the contents link to), one outline, and one embedded program per font face
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +107,23 @@ class BookJoin:
 def join(front: bytes, blank: bytes, pieces: list[JoinPiece], target: Path) -> int:
     """Write the book to `target` in one go; return its page count."""
     return BookJoin(blank, pieces).finish(front, target)
+
+
+def join_pages(pieces: list[JoinPiece], target: Path) -> int:
+    """Some chapters' pages alone, drawn as the book draws them (each with its folios over it),
+    written to `target`: the preview shows an edited chapter's pages before the whole book is
+    joined. No front matter, blank pages, destinations or outline, and each piece keeps its own
+    font programs (consolidate_fonts would cost a quarter of the time, for pages that render the
+    same: tests/test_preview_proof.py). Returns the page count."""
+    import pikepdf
+
+    part = BookJoin(b"", [replace(piece, blank_before=False) for piece in pieces])
+    try:
+        part.book.save(target, deterministic_id=True, compress_streams=True,
+                       object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return len(part.book.pages)
+    finally:
+        part.close()
 
 
 def _append(book: Any, body: Any, folios: Any, first: int, destinations: dict[str, Any], outline: list) -> None:

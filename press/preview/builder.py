@@ -9,7 +9,9 @@ Ctrl-C at the terminal reaches the server alone and the server's
 `stop()` ends the builder and any worker it has at once (no stray
 process). Each result goes back over a pipe as soon as it is made: the
 book first after a chapter is saved, the sheets first when the preview
-starts (a sheet takes a second, a long book half a minute).
+starts (a sheet takes a second, a long book half a minute). After an edit
+of a chapter or two, their new pages come first, before the book is
+joined (proof.py).
 
 Nothing from the source folder is executed: it is read by the readers.
 """
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from press.diagnostics import BuildError, Reporter
+from press.preview.proof import LastBook, Proof, proof
 from press.preview.reading import KeptReads
 
 BOOK = "book"
@@ -94,14 +97,24 @@ def sheet_names(source: Path) -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in folder.glob("*.toml") if p.is_file())) if folder.is_dir() else ()
 
 
-def build(plan: Plan, source: Path, scratch: Path, reads: KeptReads | None = None
-          ) -> Iterator[Started | Built | Failed | Finished]:
+@dataclass(slots=True)
+class Kept:
+    """What the builder process keeps from one build to the next."""
+
+    reads: KeptReads = field(default_factory=KeptReads)
+    book: LastBook = field(default_factory=LastBook)
+
+
+def build(plan: Plan, source: Path, scratch: Path, kept: Kept | None = None
+          ) -> Iterator[Started | Proof | Built | Failed | Finished]:
     """Everything `plan` asks for, each result as it is made, then Finished."""
     started = time.monotonic()
     yield Started(plan)
     reporter = Reporter()
     names = sheet_names(source)
-    read = _guarded("", lambda: (reads or KeptReads()).read_book(source, reporter))
+    kept = kept or Kept()
+    reading = _Steps()
+    read = _guarded("", lambda: reading.done("read", kept.reads.read_book(source, reporter)))
     if isinstance(read, Failed):
         yield Failed(None, read.errors)
         yield Finished(time.monotonic() - started, (), names)
@@ -109,12 +122,43 @@ def build(plan: Plan, source: Path, scratch: Path, reads: KeptReads | None = Non
     book = read
     read_warnings = tuple(str(w) for w in reporter.warnings)
     sheets = [n for n in names if plan.sheets is None or n in plan.sheets]
-    steps = [(sheet_key(n), _sheet, n) for n in sheets]
+    steps = [(sheet_key(n), lambda name=n: _sheet(book, name, source, scratch, reporter)) for n in sheets]
     if plan.book:
-        steps.insert(len(steps) if plan.sheets_first else 0, (BOOK, _book, ""))
-    for key, step, name in steps:
-        yield _guarded(key, lambda step=step, name=name: step(book, name, source, scratch, reporter))
+        steps.insert(len(steps) if plan.sheets_first else 0, (BOOK, None))
+    for key, step in steps:
+        if step is None:
+            yield from _book_steps(book, scratch, reporter, kept.book, reading)
+            reading = _Steps()  # the reading is counted once
+        else:
+            yield _guarded(key, step)
     yield Finished(time.monotonic() - started, read_warnings, names)
+
+
+def _book_steps(book: Any, scratch: Path, reporter: Reporter, last: LastBook, steps: _Steps
+                ) -> Iterator[Proof | Built | Failed]:
+    """The edited chapters' pages first when they can be shown alone, then the book."""
+    shown = _guarded(BOOK, lambda: _proof(book, scratch, last, steps))
+    if isinstance(shown, Failed):  # its checks failed: the book's would too
+        yield shown
+        return
+    if shown is not None:
+        yield shown
+    yield _guarded(BOOK, lambda: _book(book, scratch, reporter, last))
+
+
+def _proof(book: Any, scratch: Path, last: LastBook, steps: _Steps) -> Proof | None:
+    """proof.proof, timed (after `steps`: the reading); None also after a bug in it (said, then the
+    book is built as ever)."""
+    try:
+        made = steps.done("proof", proof(book, last, BOOK, scratch))
+    except BuildError:
+        raise
+    except Exception:
+        traceback.print_exc()
+        return None
+    if made is not None:
+        print(f"preview: proof of pages {made.indices[0] + 1}-{made.indices[-1] + 1} in {steps}", flush=True)
+    return made
 
 
 def _guarded(key: str, make: Any) -> Any:
@@ -138,20 +182,22 @@ def _printed(failure: BuildError) -> tuple[str, ...]:
     return lines
 
 
-def _book(book: Any, _name: str, _source: Path, scratch: Path, reporter: Reporter) -> Built:
-    from press.editions import writer
-    from press.editions.book import page_starts
+def _book(book: Any, scratch: Path, reporter: Reporter, last: LastBook) -> Built:
+    """book.pdf, as the pdf writer makes it, in its two halves: the pieces are kept for the next
+    edit's proof."""
+    from press.editions.book import book_pieces, join_book
     from press.preview.pdfpages import page_infos
 
     before = len(reporter.warnings)
     steps = _Steps()
-    [path] = writer("pdf").write(book, scratch, reporter)
-    pdf = steps.done("book.pdf", path.read_bytes())
-    folios = steps.done("folios", {start.physical: start.label for start in page_starts(book)})
+    pieces = steps.done("pieces", book_pieces(book))
+    path = scratch / "book.pdf"
+    labels = steps.done("join", join_book(book, pieces, path))
+    pdf = path.read_bytes()
     infos = steps.done("page digests", page_infos(pdf))
+    last.keep(book, pieces, labels)
     print(f"preview: book in {steps}", flush=True)
-    return Built(BOOK, book.title, pdf, tuple(folios.get(n, "") for n in range(1, len(infos) + 1)),
-                 book.primary == "he", _since(reporter, before), infos=infos)
+    return Built(BOOK, book.title, pdf, labels, book.primary == "he", _since(reporter, before), infos=infos)
 
 
 class _Steps:
@@ -193,13 +239,27 @@ def serve_builds(connection: Any, source: Path, scratch: Path) -> None:
     """The builder process: a plan in, its results out, until None or the pipe closes."""
     os.setpgid(0, 0)  # its own group: a Ctrl-C meant for the server does not reach the layout workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    reads = KeptReads()
+    kept = Kept()
+    warm = False
     try:
         while (plan := connection.recv()) is not None:
-            for result in build(plan, source, scratch, reads):
+            for result in build(plan, source, scratch, kept):
                 connection.send(result)
+            if not warm and kept.book.book is not None:
+                warm = _warmed(kept.book.book)
     except (EOFError, BrokenPipeError):
         pass  # the server is gone
+
+
+def _warmed(book: Any) -> bool:
+    """The book's layout warmed up in this process, between the first build and the first edit."""
+    from press.editions.book import warm_up
+
+    try:
+        warm_up(book)
+    except Exception:  # a bug: said; the first proof only costs a little more
+        traceback.print_exc()
+    return True
 
 
 class Builder:
@@ -215,7 +275,7 @@ class Builder:
         self.process.start()
         theirs.close()
 
-    def run(self, plan: Plan) -> Iterator[Started | Built | Failed | Finished]:
+    def run(self, plan: Plan) -> Iterator[Started | Proof | Built | Failed | Finished]:
         """Send a plan and give back its results until Finished (EOFError if the builder died)."""
         with self._sending:
             self._connection.send(plan)

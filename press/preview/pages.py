@@ -5,7 +5,9 @@ image URL is that digest: after a rebuild an unchanged page keeps its URL,
 so neither the server nor the browser makes it again, and only a page
 whose digest is new is rendered (with PDFium, when the browser first asks
 for it). A failed build changes nothing but the diagnostics: the last
-good pages stay.
+good pages stay. A proof (an edited chapter's pages before the book is
+joined: proof.py) replaces those pages until the book comes, and is
+taken back if the book's build fails.
 """
 
 from __future__ import annotations
@@ -17,10 +19,15 @@ from typing import Any
 
 from press.preview.builder import BOOK, Built, Failed, Finished, Started, sheet_key
 from press.preview.pdfpages import Rasterizer
+from press.preview.proof import Proof
 
 # Warnings listed in the page; the terminal has them all (a long book may have thousands).
 WARNINGS_SHOWN = 40
 IMAGES_KEPT = 4000  # page images in memory (about 60 kB each), the least recently asked dropped first
+# New pages made before the browser asks (it asks once it has drawn the new state): a proof's, a
+# sheet's, the first of a book's.
+WARM_PAGES = 16
+RENDER_WAIT = 30.0  # seconds a request waits for the page another is making
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,16 +87,22 @@ class Preview:
         self.editions: dict[str, Edition] = {}
         self._pages: dict[str, tuple[Rasterizer, int]] = {}  # digest -> where to render it from
         self._rasterizers: dict[str, Rasterizer] = {}
+        self._proofs: dict[str, tuple[Edition, list[Rasterizer]]] = {}  # key -> the edition before, the proofs
         self._images: OrderedDict[str, bytes] = OrderedDict()
         self._images_lock = threading.Lock()
+        self._making: dict[str, threading.Event] = {}  # digest -> set when its image is made
 
-    def apply(self, result: Started | Built | Failed | Finished) -> None:
+    def apply(self, result: Started | Proof | Built | Failed | Finished) -> None:
         with self._changed:
             if isinstance(result, Started):
                 self.status, self.message = "building", f"building: {result.plan.reason or 'everything'}"
                 self._read_failed = False
+            elif isinstance(result, Proof):
+                self._proof(result)
+                self._warm(info.digest for info in result.infos)
             elif isinstance(result, Built):
                 self._built(result)
+                self._warm(info.digest for info in result.infos)
             elif isinstance(result, Failed):
                 self._failed(result)
             else:
@@ -113,11 +126,46 @@ class Preview:
                                             result.warnings, result.fit)
         if old is not None:
             old.close()
+        self._drop_proofs(result.key)
+
+    def _warm(self, digests: Any) -> None:
+        """Make the first WARM_PAGES new images in a thread of their own, while the tabs draw."""
+        with self._images_lock:
+            new = [d for d in dict.fromkeys(digests) if d not in self._images and d not in self._making]
+        if new:
+            threading.Thread(target=lambda: [self.image(d) for d in new[:WARM_PAGES]], daemon=True,
+                             name="press-preview-warm").start()
+
+    def _proof(self, result: Proof) -> None:
+        """The proof's pages in place of the edition's, until the edition itself comes."""
+        edition = self.editions.get(result.key)
+        if edition is None or not result.indices or max(result.indices) >= len(edition.pages):
+            return
+        rasterizer = Rasterizer(result.pdf)
+        _, proofs = self._proofs.setdefault(result.key, (edition, []))
+        proofs.append(rasterizer)
+        pages = list(edition.pages)
+        for local, (index, info, label) in enumerate(zip(result.indices, result.infos, result.labels, strict=True)):
+            pages[index] = Page(info.digest, label, info.width, info.height)
+            self._pages[info.digest] = (rasterizer, local)
+        self.editions[result.key] = Edition(edition.key, edition.kind, edition.title, tuple(pages),
+                                            edition.right_bound, edition.warnings, edition.fit, edition.errors)
+        self.message = f"{self.message}; the new pages shown, joining the rest"
+
+    def _drop_proofs(self, key: str) -> None:
+        """The proofs of `key` closed, their pages forgotten unless the edition's own PDF has them."""
+        _, proofs = self._proofs.pop(key, (None, []))
+        for rasterizer in proofs:
+            self._pages = {d: where for d, where in self._pages.items() if where[0] is not rasterizer}
+            rasterizer.close()
 
     def _failed(self, result: Failed) -> None:
         if result.key is None:
             self.errors, self._read_failed = result.errors, True
             return
+        if result.key in self._proofs:  # the last good pages are those of before the proof
+            self.editions[result.key] = self._proofs[result.key][0]
+            self._drop_proofs(result.key)
         if result.key in self.editions:
             edition = self.editions[result.key]
             self.editions[result.key] = Edition(edition.key, edition.kind, edition.title, edition.pages,
@@ -166,11 +214,26 @@ class Preview:
             return None
 
     def image(self, digest: str) -> bytes | None:
-        """The PNG of the page with this digest: made on first request, then kept."""
+        """The PNG of the page with this digest: made on first request (or ahead of it: `_warm`), then
+        kept. A request for a page being made waits for it rather than making it twice."""
         with self._images_lock:
             if digest in self._images:
                 self._images.move_to_end(digest)
                 return self._images[digest]
+            making = self._making.get(digest)
+            if making is None:
+                self._making[digest] = threading.Event()
+        if making is not None:
+            making.wait(RENDER_WAIT)
+            with self._images_lock:
+                return self._images.get(digest)
+        try:
+            return self._render(digest)
+        finally:
+            with self._images_lock:
+                self._making.pop(digest).set()
+
+    def _render(self, digest: str) -> bytes | None:
         png = None
         for _ in range(2):  # a rebuild may close the PDF it was to come from: then from the new one
             with self._changed:
@@ -192,6 +255,8 @@ class Preview:
             for rasterizer in self._rasterizers.values():
                 rasterizer.close()
             self._rasterizers.clear()
+            for key in list(self._proofs):
+                self._drop_proofs(key)
             self._pages.clear()
 
 

@@ -110,6 +110,10 @@
   const signature = (next) => JSON.stringify(next.editions.map((e) => [e.key, e.title, e.fit, e.errors,
                                                                        e.direction, e.pages.map((p) => p.src)]));
   let drawn = null;
+  // Where the pages stand: while it is the same, a new state only swaps the images that changed.
+  const standing = (next) => JSON.stringify(next.editions.map((e) => [e.key, e.title, e.fit, e.errors, e.direction,
+                                                                      e.pages.map((p) => [p.label, p.width, p.height])]));
+  let stood = null;
 
   function draw(next) {
     status.textContent = next.message;
@@ -119,7 +123,12 @@
     if (next.more_warnings) diagnostics.append(el("p", { class: "more" },
                                                   `and ${next.more_warnings} more warnings: see the terminal`));
     const pages = signature(next);
-    if (pages !== drawn) drawPages(next);
+    if (pages !== drawn) {
+      const where = standing(next);
+      if (where === stood) swapPages(next);
+      else drawPages(next);
+      stood = where;
+    }
     drawn = pages;
     document.body.dataset.version = String(next.version);
   }
@@ -132,6 +141,34 @@
     shown = new Map(next.editions.map((e) => [e.key, new Set(e.pages.map((p) => p.src))]));
     images = kept;
     restore(where);
+  }
+
+  // The same pages in the same places (an edit that moved nothing): each changed image is swapped in
+  // its figure, and the rest of a long book's view is left as it is.
+  function swapPages(next) {
+    const kept = new Map();
+    const swaps = [];
+    for (const edition of next.editions) {
+      const known = shown.get(edition.key) || new Set();
+      const figures = view.querySelectorAll(`section[data-key="${CSS.escape(edition.key)}"] figure.page[data-id]`);
+      edition.pages.forEach((page, n) => {
+        const node = figures[n];
+        const old = node.querySelector("img");
+        node.classList.toggle("changed", known.size > 0 && !known.has(page.src));
+        if (old.getAttribute("src") !== page.src) {
+          swaps.push([old, page]);
+          return;
+        }
+        // Kept where it is, so not taken for another page that paints the same (a blank page, say).
+        const spare = images.get(page.src) || [];
+        if (spare.includes(old)) spare.splice(spare.indexOf(old), 1);
+        if (!kept.has(page.src)) kept.set(page.src, []);
+        kept.get(page.src).push(old);
+      });
+    }
+    for (const [old, page] of swaps) old.replaceWith(pageImage(page, kept));
+    shown = new Map(next.editions.map((e) => [e.key, new Set(e.pages.map((p) => p.src))]));
+    images = kept;
   }
 
   zoom.value = localStorage.getItem("press-preview-zoom") || zoom.value;

@@ -33,13 +33,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from press.checks import check_chapter_sizes
+from press.checks import check_chapter_sizes, check_coverage
 from press.editions.base import atomic_path
 from press.editions.book import worker
 from press.editions.book.worker import ChapterPiece
 from press.engine import finish, folio_stamps, preflight
 from press.engine.buildcache import BuildCache, digest, environment
-from press.engine.join import JoinPiece, join
+from press.engine.join import JoinPiece, join, join_pages
 from press.engine.pool import book_pool, completed
 from press.engine.progress import Progress, note
 from press.model import Book
@@ -120,23 +120,67 @@ def printed_pages(book: Book) -> Iterator[tuple[int, str, str, Any]]:
 
 
 def build_pdf(book: Book, target: Path, jobs: int | None = None) -> Summary:
+    started = time.monotonic()
+    return join_pieces(book, pieces(book, jobs), target, started)
+
+
+def join_pieces(book: Book, built: Pieces, target: Path, started: float | None = None) -> Summary:
+    """book.pdf joined from `built` into `target` (build_pdf's second half: the preview keeps the pieces)."""
     from press.engine.pdf import check_embedded_fonts
 
-    started = time.monotonic()
-    built = pieces(book, jobs)
+    started = time.monotonic() if started is None else started
     front = built.front[0]
     # Joined once the workers are gone: joining the body while they lay out the front matter saved
     # about a second but held both workers' memory and the join's at once (500 MB for 1,200 pages).
     places = built.places
-    join_pieces = [JoinPiece(piece.pdf, built.furniture[i].pdf, built.furniture[i].offset,
-                             places[i].blank_before) for i, piece in enumerate(built.chapters)]
+    parts = [JoinPiece(piece.pdf, built.furniture[i].pdf, built.furniture[i].offset, places[i].blank_before)
+             for i, piece in enumerate(built.chapters)]
     with atomic_path(target) as temporary:
-        pages = join(front, built.blank, join_pieces, temporary)
+        pages = join(front, built.blank, parts, temporary)
         preflight.finish_for_press(temporary, book.settings)  # crop marks, the output intent's names
         check_embedded_fonts(temporary, target)
-    summary = Summary(pages, time.monotonic() - started, len(join_pieces), built.cached, built.laid)
+    summary = Summary(pages, time.monotonic() - started, len(parts), built.cached, built.laid)
     note(str(summary))
     return summary
+
+
+def page_labels(built: Pieces) -> tuple[str, ...]:
+    """Each page of the book joined from `built`, its folio as printed ("" for none: the front
+    matter, the blank pages)."""
+    labels = [""] * built.front[1]
+    for where, furniture in zip(built.places, built.furniture, strict=True):
+        labels += [""] * where.blank_before + list(furniture.labels)
+    return tuple(labels)
+
+
+def chapter_proof(book: Book, before: Pieces, indices: list[int], target: Path) -> list[int] | None:
+    """The pages of the chapters at `indices` (0-based) as book.pdf will print them, written to
+    `target` before the book is joined: the preview's first look after an edit. Each chapter comes
+    from the cache or is laid out in this process (and cached: the book's build then finds it), and
+    is drawn with its folios of `before`, the book's last pieces. None when a chapter's pages are no
+    longer those of `before` (another page count or page names: its folios, and the places of the
+    chapters after it, change). Returns each page's index (0-based) in book.pdf."""
+    from dataclasses import replace
+
+    if any(i >= len(before.chapters) for i in indices):
+        return None
+    edited = replace(book, chapters=tuple(book.chapters[i] for i in indices))
+    check_coverage(edited)  # the checks of book.pdf, of the chapters laid out here
+    check_chapter_sizes(edited)
+    build = _Build(book, BuildCache.default(), 1)
+    try:
+        laid, _ = build.chapters(indices)
+    finally:
+        build.close()
+    if any(piece.names != before.chapters[i].names for piece, i in zip(laid, indices, strict=True)):
+        return None
+    parts = [JoinPiece(piece.pdf, before.furniture[i].pdf, before.furniture[i].offset, False)
+             for piece, i in zip(laid, indices, strict=True)]
+    with atomic_path(target) as temporary:
+        join_pages(parts, temporary)
+        preflight.finish_for_press(temporary, book.settings)
+    first = before.front[1]
+    return [first + before.places[i].first_folio - 1 + n for i in indices for n in range(before.chapters[i].pages)]
 
 
 def place(pieces: list[ChapterPiece]) -> list[Placement]:
@@ -166,17 +210,19 @@ class _Build:
     def close(self) -> None:
         self._pool.close()
 
-    def chapters(self) -> tuple[list[ChapterPiece], int]:
+    def chapters(self, indices: list[int] | None = None) -> tuple[list[ChapterPiece], int]:
+        """The chapters (those at `indices`, else all), and how many were found in the cache."""
         chapters = self.book.chapters
-        keys = [digest(self.environment, "chapter", _relative(repr(chapter), chapter.span.path.parent))
-                for chapter in chapters]
+        wanted = list(range(len(chapters))) if indices is None else indices
+        keys = {i: digest(self.environment, "chapter", _relative(repr(chapters[i]), chapters[i].span.path.parent))
+                for i in wanted}
         found: dict[int, ChapterPiece] = {}
-        for index, key in enumerate(keys):
+        for index, key in keys.items():
             pdf, meta = self.cache.get(key), self.cache.get_json(key)
             if pdf is not None and isinstance(meta, dict):
                 starts = tuple(None if s is None else tuple(s) for s in meta["starts"])
                 found[index] = ChapterPiece(pdf, tuple(meta["names"]), starts)
-        missing = [i for i in range(len(chapters)) if i not in found]
+        missing = [i for i in wanted if i not in found]
         progress = Progress("laying out chapters", len(missing))
         if missing:
             pool = self.pool(len(missing))
@@ -189,7 +235,7 @@ class _Build:
                 found[index] = piece
                 progress.step(f"{chapters[index].slug}, {piece.pages} pages")
         progress.close()
-        return [found[i] for i in range(len(chapters))], len(chapters) - len(missing)
+        return [found[i] for i in wanted], len(wanted) - len(missing)
 
     def furniture_and_front(self, pieces: list[ChapterPiece], places: list[Placement]
                             ) -> tuple[list[Furniture], Any, bytes, int]:
