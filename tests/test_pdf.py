@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+from conftest import PROJECT
 from pdftools import assert_only_book_fonts, page_count, page_texts
 
 
@@ -75,12 +79,6 @@ def test_seed_chapter_builds_with_every_paragraph(seed_build: Path) -> None:
 
 
 def test_reproducible_with_source_date_epoch(tmp_path: Path) -> None:
-    import os
-    import subprocess
-    import sys
-
-    from conftest import PROJECT
-
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     outputs = []
     for run in ("a", "b"):
@@ -108,3 +106,22 @@ def test_pdf_streams_are_compressed_at_our_flate_level() -> None:
     compressor = zlib.compressobj(pdf.FLATE_LEVEL)
     assert compressor.compress(raw) + compressor.flush() in ours
     assert pydyf.zlib is zlib, "restored after writing"
+
+
+def test_static_font_instances_are_the_same_bytes_on_every_machine(tmp_path: Path) -> None:
+    """The fonts a book embeds are made once per checkout (`make`): made on another day, or under
+    another SOURCE_DATE_EPOCH, they must be the same bytes, or the same sources give another PDF on
+    another machine. fontTools stamps a font it saves with the time unless told to keep the source's."""
+    made = {}
+    for epoch in ("1000000000", "1700000000"):
+        cache = tmp_path / epoch
+        script = ("from press.engine.fonts import ensure_static_fonts\n"
+                  "print('\\n'.join(str(face.path) for face in ensure_static_fonts()))")
+        result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, capture_output=True, text=True,
+                                env={**os.environ, "PRESS_FONT_CACHE": str(cache), "SOURCE_DATE_EPOCH": epoch},
+                                check=False)
+        assert result.returncode == 0, result.stderr
+        made[epoch] = {Path(line).name: Path(line).read_bytes() for line in result.stdout.split()}
+    assert made["1000000000"].keys() == made["1700000000"].keys()
+    for name, program in made["1000000000"].items():
+        assert program == made["1700000000"][name], f"{name} differs with the date it was made"

@@ -119,7 +119,7 @@ def _instantiate(face: Face) -> None:
     from fontTools.ttLib import TTFont
     from fontTools.varLib import instancer
 
-    font = TTFont(_source(face))
+    font = TTFont(_source(face), recalcTimestamp=False)  # the source's own date: the same bytes on every machine
     if "FFTM" in font:  # FontForge's timestamps: nothing draws with them, and fontTools cannot subset them
         del font["FFTM"]
     if "fvar" in font:
