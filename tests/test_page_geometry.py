@@ -3,12 +3,18 @@ area's path), on the seed chapter in the stacked, columns, hebrew and english la
 language leading (facing has its own planner: tests/test_facing.py).
 
 The text block, the footnotes, the running heads and the folios align to the @page box (book.css's
-margins).
+margins); on every page that does not end the chapter, the white between the last line and the foot
+of the text block (the top of the footnote area, its margin above the rule included) is at most two
+lines of body text, and the two pages of a spread end within one line of each other, without a
+pair's two paragraphs parting (at least two lines of the first stand above the second on its page)
+and without a columns row beginning in one column only (press/engine/page_fill.py).
 """
 
 from __future__ import annotations
 
 import ctypes
+import hashlib
+import inspect
 import shutil
 import unicodedata
 from collections import Counter
@@ -217,3 +223,97 @@ def _outside(book: Book, number: int) -> list[Line]:
 def _centred(line: Line, left: float, right: float) -> bool:
     """A line centred short of the measure: the chapter's titles."""
     return abs((line.left + line.right) - (left + right)) < 4 and line.right - line.left < (right - left) * 0.8
+
+
+def _filled(book: Book, pages: range) -> list[str]:
+    """What is wrong with the foot of each page of `pages` but the last, and with each spread of them."""
+    wrong = []
+    for number in pages[:-1]:
+        page = book.pages[number]
+        white = min(line.bottom for line in page.body) - page.foot
+        if white > 2 * LINE:
+            wrong.append(f"{book.name} page {number}: {white / LINE:.2f} lines of white at its foot")
+        if number % 2 == 1 and number + 1 in pages[:-1]:  # a spread: its left page is an even folio
+            step = abs(page.text_bottom - book.pages[number + 1].text_bottom)
+            if step > LINE:
+                wrong.append(f"{book.name} pages {number}, {number + 1} end {step / LINE:.2f} lines apart")
+    return wrong
+
+
+def _parted_pairs(book: Book) -> list[str]:
+    """Pairs whose second paragraph (in reading order) stands on a page without two lines of its first
+    above it, and, in a book of rows, rows whose two paragraphs begin on different pages."""
+    wrong = []
+    for name in (name for name in book.dests if name.endswith("-en")):
+        pair, other = name[:-3], book.dests.get(name[:-3] + "-he")
+        if other is None:
+            continue
+        first, second = sorted((book.dests[name], other), key=lambda dest: (dest[0], -dest[1]))
+        if book.rows or first[0] == second[0]:
+            if first[0] != second[0]:
+                wrong.append(f"{book.name} {pair}: a row begun on pages {first[0]} and {second[0]}")
+            continue
+        above = [line for line in book.pages[second[0]].body if line.baseline > second[1]]
+        if len(above) < 2:
+            wrong.append(f"{book.name} {pair}: {len(above)} line(s) of its first paragraph above its second")
+    return wrong
+
+
+def test_pages_that_do_not_end_the_chapter_are_full_and_spreads_level(books: list[Book]) -> None:
+    wrong = [problem for book in books
+             for problem in _filled(book, book.chapter) + _parted_pairs(book)]
+    assert not wrong, "; ".join(wrong)
+
+
+# Rows of a columns book that are long in both columns (our own words), so that a row, not a page
+# taller, meets the foot of a page with both its columns able to break there.
+ROWS_EN = ("The student who reads a chapter slowly, phrase by phrase, finds that each phrase of the "
+           "original says more than its translation can say in one line, and so the English grows "
+           "longer than the Hebrew it follows and fills its column to the foot. ")
+ROWS_HE = "וְהָיָה כַּאֲשֶׁר יִלְמַד הָאָדָם פֶּרֶק אֶחָד בְּכָל יוֹם, יָבִין דְּבָרִים רַבִּים וְיִשְׂמַח בְּלִבּוֹ. "
+
+
+def _rows_chapter() -> str:
+    paragraphs = ["An introduction to a chapter of long rows."]
+    for n in range(9):
+        paragraphs += [ROWS_EN * (1 + n % 3), ROWS_HE * (2 + n % 2)]
+    return "\n\n".join(paragraphs) + "\n"
+
+
+@pytest.mark.parametrize("primary", PRIMARIES)
+def test_a_columns_row_breaks_at_the_foot_where_both_columns_have_begun(tmp_path: Path, primary: str) -> None:
+    book = _build(tmp_path / "rows", {"chapter-1.txt": _rows_chapter()}, "columns", primary)
+    assert len(book.chapter) >= 4
+    wrong = _filled(book, book.chapter) + _parted_pairs(book)
+    assert not wrong, "; ".join(wrong)
+    tops = {}  # each page's highest paragraph start
+    for page, top in book.dests.values():
+        tops[page] = max(tops.get(page, 0.0), top)
+    broken = [number for number in book.chapter[1:] if book.pages[number].body
+              and book.pages[number].body[0].baseline > tops.get(number, 0.0)]
+    assert broken, "no row continues from one page to the next"
+
+
+def test_weasyprint_lays_out_pages_and_grids_as_pinned() -> None:
+    """press/engine/page_fill.py wraps WeasyPrint's `layout_document` (its pages are final, margin boxes
+    made, backgrounds laid out last) and `grid_layout` (a grid that does not fit returns no box, and
+    its laid-out items are its children in order): a change to either must be read before the pin is."""
+    from weasyprint import document
+    from weasyprint.layout import block
+
+    from press.engine import page_fill
+
+    page_fill.install()
+    wrapped = (document.layout_document, block.grid_layout)
+    assert all(function is not inspect.unwrap(function) for function in wrapped)
+    found = {function.__name__: hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+             for function in (*map(inspect.unwrap, wrapped), block.block_level_layout_switch)}
+    assert found == PINNED, "WeasyPrint's pagination changed: re-check press/engine/page_fill.py"
+
+
+# sha256 of the source of each function (WeasyPrint 70.0).
+PINNED = {
+    "layout_document": "a5cbf437e99caf7293e7ed2289278048bca734f7ead2e947b4e24e4a3a536dbc",
+    "grid_layout": "c80044013f555b30a0524bc16336946c2da55c4f39a5a8c4f6933760e34bcfca",
+    "block_level_layout_switch": "b963d54014264fcd18a3e12572c6c5a177106be6d1eddf36496ea3c98bc1337a",
+}
