@@ -160,7 +160,8 @@ def test_first_words_of_the_chapter_in_small_caps(book: tuple[str, Path]) -> Non
     _, pdf = book
     names = " ".join(_glyph_names(pdf, OPENER, "EB Garamond"))
     assert "P i.sc l.sc g.sc r.sc i.sc m.sc s.sc space s.sc a.sc n.sc g.sc" in names, "EB Garamond's smcp glyphs"
-    assert "t h e space s e c o n d" in names, "the second line of the introduction in lower case again"
+    # The full measure (book.css resets the body margin) takes "the" onto the first line.
+    assert "s e c o n d space o f space t h e" in names, "the second line of the introduction in lower case again"
     assert "Pilgrims sang this psalm" in page_texts(pdf)[OPENER], "small caps copy as the letters they are"
 
 

@@ -32,6 +32,7 @@ LAYOUTS = ("stacked", "columns", "facing", "hebrew", "english")
 PRIMARIES = ("en", "he")
 HEAD = 0.75 * 72  # pt: the page area's top margin (book.css); a running head stands in it
 FOOT = 0.7 * 72  # pt: its bottom margin, where the folios stand
+PAGE_AREA = {"left": (0.55 * 72, 0.75 * 72), "right": (0.75 * 72, 0.55 * 72)}  # pt: (left, right) margins
 PX = 4 / 3  # PDFium reports WeasyPrint's font sizes in CSS px
 SMALL = 9.5 * PX  # commentary and introduction
 INDENT = 1.5 * 9.5  # pt: the commentary's indent, 1.5em of its 9.5pt (book.css)
@@ -164,18 +165,12 @@ def _script(line: Line) -> str | None:
 
 def _indents(book: Printed) -> dict[str, list[tuple[int, float, float]]]:
     """The commentary and introduction's lines (9.5pt) of each language: (page, white on the left, white on
-    the right), against the text block of its side of the book: the outermost edges of the body's lines
-    on all its left-hand, or all its right-hand, pages (the folios below the page area and the footnotes,
-    set smaller, left out)."""
-    height = book.geometry[2]
+    the right), against the text block of its page: the page area of book.css, which the body's text
+    fills exactly (tests/test_page_geometry.py)."""
+    width = book.geometry[1]
     lines = {page: [line for line in book.body(page) if line.baseline > FOOT and line.size >= SMALL - 0.2]
              for page in range(book.geometry[0])}
-    edges = {}
-    for hand in ("left", "right"):
-        shown = [line for page, found in lines.items() if book.hand(page) == hand for line in found
-                 if line.baseline < height - HEAD]
-        if shown:  # a book of one-page chapters has nothing on its versos
-            edges[hand] = (min(line.left for line in shown), max(line.right for line in shown))
+    edges = {hand: (left, width - right) for hand, (left, right) in PAGE_AREA.items()}
     found: dict[str, list[tuple[int, float, float]]] = {"en": [], "he": []}
     for page, on_page in lines.items():
         if not on_page:

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from press.diagnostics import BuildError, Diagnostic
-from press.engine import footnote_area, footnote_index, hyphen_turn, pdftext
+from press.engine import footnote_area, footnote_index, hyphen_turn, page_fill, pdftext
 from press.engine.fetcher import ProjectFetcher
 from press.engine.fonts import EMBEDDED_NAMES, FACES, ensure_static_fonts
 from press.engine.render import Edition, render
@@ -56,6 +56,7 @@ def lay_out(html: str, edition: Edition, stylesheets: list):
     footnote_index.install()  # footnotes found by a set, not a list scan per line
     footnote_area.install()  # a page's footnote area measured once per set of footnotes
     hyphen_turn.install()  # no page ends in a hyphenated word where orphans allow a line earlier
+    page_fill.install()  # pages that do not end a chapter filled to their foot
     with _weasyprint_errors():
         document = HTML(string=html, base_url=TEMPLATES.as_uri() + "/", url_fetcher=fetcher())
         profiles = {k: v for sheet in stylesheets for k, v in getattr(sheet, "press_color_profiles", {}).items()}
