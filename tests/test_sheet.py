@@ -336,3 +336,23 @@ def test_the_passage_option_wins_over_book_toml(tmp_path: Path, seed_chapter: Pa
     result = build("sheet", "--passage", "45:4", "--source", str(source), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert sorted(block_numbers(pdf_chars(tmp_path / "out" / "sheet.pdf"))) == [4]
+
+
+def test_the_standalone_htmls_font_subsets_come_from_the_build_cache(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each face is subset (and compressed) once for a set of characters: a rebuild with the same
+    characters reads the subsets back, the same bytes; a new character makes them again."""
+    from press.editions.sheet import html as sheet_html
+
+    monkeypatch.setenv("PRESS_BUILD_CACHE", str(tmp_path / "cache"))
+    made = []
+    subset = sheet_html._subset
+    monkeypatch.setattr(sheet_html, "_subset", lambda face, chars: made.append(face) or subset(face, chars))
+    faces = sheet_html.ensure_static_fonts()
+    text = "Who keeps Israel שׁוֹמֵר יִשְׂרָאֵל"
+    first = [sheet_html._data_uri(face, text) for face in faces]
+    assert len(made) == len(faces) and all(uri.startswith("data:font/woff2;base64,") for uri in first)
+    assert [sheet_html._data_uri(face, text) for face in faces] == first
+    assert len(made) == len(faces), "the second build subset again"
+    assert [sheet_html._data_uri(face, text + "g") for face in faces] != first
+    assert len(made) == 2 * len(faces), "a new character must make new subsets"

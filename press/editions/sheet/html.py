@@ -10,6 +10,11 @@ characters the sheet prints (and the stylesheet's generated text), with
 fontTools' default layout features (they include `mark`/`mkmk` for the
 points, `kern` and `liga`) and compressed as WOFF2: about 100 kB for all
 six faces, where the EPUB's every-feature TrueType subsets come to 600 kB.
+
+Subsetting and WOFF2's compression take about half a second a face, the most of a sheet's build; a
+subset is a pure function of the face and the characters, so it is kept in the build cache under a
+key of both (and of the environment every key holds: press/engine/cached_jobs.py), and a sheet
+rebuilt with no new character, or another sheet with the same ones, subsets nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from __future__ import annotations
 import base64
 import io
 
+from press.engine.buildcache import BuildCache
+from press.engine.cached_jobs import job_key
 from press.engine.fonts import FACES, Face, ensure_static_fonts
 from press.engine.render import render
 from press.engine.webfonts import used_characters
@@ -34,8 +41,18 @@ def standalone_css(edition: str, html: str, faces: tuple[Face, ...] = FACES, **c
 
 
 def _data_uri(face: Face, characters: str) -> str:
-    data = base64.b64encode(_subset(face, characters)).decode("ascii")
+    data = base64.b64encode(_cached_subset(face, characters)).decode("ascii")
     return f"data:font/woff2;base64,{data}"
+
+
+def _cached_subset(face: Face, characters: str) -> bytes:
+    cache = BuildCache.default()
+    key = job_key("sheet-woff2", "".join(sorted(set(characters))), font_files=(face.path,))
+    found = cache.get(key, ".woff2")
+    if found is None:
+        found = _subset(face, characters)
+        cache.put(key, found, ".woff2")
+    return found
 
 
 def _subset(face: Face, characters: str) -> bytes:
