@@ -35,7 +35,7 @@ from typing import Any
 
 from press.checks import check_chapter_sizes, check_coverage
 from press.editions.base import atomic_path
-from press.editions.book import worker
+from press.editions.book import layouts, segments, worker
 from press.editions.book.worker import ChapterPiece
 from press.engine import finish, folio_stamps, preflight
 from press.engine.buildcache import BuildCache, digest, environment
@@ -214,8 +214,12 @@ class _Build:
         """The chapters (those at `indices`, else all), and how many were found in the cache."""
         chapters = self.book.chapters
         wanted = list(range(len(chapters))) if indices is None else indices
-        keys = {i: digest(self.environment, "chapter", _relative(repr(chapters[i]), chapters[i].span.path.parent))
-                for i in wanted}
+        layout = layouts.load(self.book.settings.print.layout)
+        cuts = {i: segments.cuts(chapters[i], layout) for i in wanted}
+        # A chapter laid out in segments has the same pages, not the same bytes (segments.py): its key
+        # names its cuts. A chapter laid out whole keeps the key it always had.
+        keys = {i: digest(self.environment, "chapter", _relative(repr(chapters[i]), chapters[i].span.path.parent),
+                          *([f"segments {cuts[i]}"] if cuts[i] else [])) for i in wanted}
         found: dict[int, ChapterPiece] = {}
         for index, key in keys.items():
             pdf, meta = self.cache.get(key), self.cache.get_json(key)
@@ -224,9 +228,16 @@ class _Build:
                 found[index] = ChapterPiece(pdf, tuple(meta["names"]), starts)
         missing = [i for i in wanted if i not in found]
         progress = Progress("laying out chapters", len(missing))
+        split = [i for i in missing if cuts[i]]
         if missing:
-            pool = self.pool(len(missing))
-            futures = {pool.submit(worker.lay_out_chapter, i): i for i in missing}
+            pool = self.pool(len(missing) + sum(len(cuts[i]) + 1 for i in split))
+            for index in split:  # first: each uses every worker
+                piece = self._split_chapter(pool, index, cuts[index])
+                self.cache.put(keys[index], piece.pdf)
+                self.cache.put_json(keys[index], {"names": piece.names, "starts": piece.starts})
+                found[index] = piece
+                progress.step(f"{chapters[index].slug}, {piece.pages} pages, in segments")
+            futures = {pool.submit(worker.lay_out_chapter, i): i for i in missing if i not in found}
             for future in completed(futures):
                 index = futures[future]
                 piece = future.result()
@@ -236,6 +247,17 @@ class _Build:
                 progress.step(f"{chapters[index].slug}, {piece.pages} pages")
         progress.close()
         return [found[i] for i in wanted], len(wanted) - len(missing)
+
+    def _split_chapter(self, pool: Executor, index: int, cuts: tuple[int, ...]) -> ChapterPiece:
+        """A long chapter laid out in segments on every worker and spliced (segments.py); laid out whole
+        when its segments cannot be made to meet."""
+        from press.engine.splice import splice
+
+        spliced = segments.lay_out_split(pool, index, self.book.chapters[index], cuts)
+        if spliced is None:
+            return pool.submit(worker.lay_out_chapter, index).result()
+        pdf = splice([(segment.pdf, first, end) for segment, first, end in spliced.ranges])
+        return ChapterPiece(pdf, spliced.names, spliced.starts)
 
     def furniture_and_front(self, pieces: list[ChapterPiece], places: list[Placement]
                             ) -> tuple[list[Furniture], Any, bytes, int]:
