@@ -28,6 +28,15 @@ memory. The results go to bench/results/latest.md (and stdout).
 measures one `[print] layout` alone: `build.py pdf` cold (fastest of
 `--repeat`), again with nothing changed (every chapter from the cache) and
 after editing one chapter, into bench/results/LAYOUT.md.
+
+    .venv/bin/python bench/bench.py [CHAPTER] --epub [--times N] [--repeat N] [--edits N]
+
+measures the EPUB rows alone, after an unmeasured `build.py pdf` (the
+EPUB's page-list reads the printed pages): `build.py epub` cold (nothing of
+the EPUB in the cache; fastest of `--repeat`), with nothing changed, and
+after editing one chapter (a new edit each time; the median of `--edits`,
+default 5). The last EPUB is then compared with a cold build of the same
+sources, byte for byte. Results in bench/results/epub.md.
 """
 
 from __future__ import annotations
@@ -58,6 +67,7 @@ class Run:
     pages: int
     size: int
     note: str = ""
+    cpu: float = 0.0  # user + system seconds of the process tree (less sensitive to the machine's load)
 
     def row(self) -> str:
         rate = f"{self.pages / self.seconds:.1f}" if self.pages else "–"
@@ -102,14 +112,14 @@ def tree_rss(root: int) -> int:
 
 
 def measure(label: str, command: list[str], env: dict[str, str], output: Path | None) -> tuple[Run, str]:
-    started = time.monotonic()
+    started, used = time.monotonic(), _children_cpu()
     process = subprocess.Popen(command, env=env, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                text=True)
     peak = 0
     while process.poll() is None:
         peak = max(peak, tree_rss(process.pid))
         time.sleep(0.02)
-    seconds = time.monotonic() - started
+    seconds, cpu = time.monotonic() - started, _children_cpu() - used
     stdout = process.stdout.read() if process.stdout else ""
     if process.returncode:
         raise SystemExit(f"{label}: {' '.join(command)} exited {process.returncode}")
@@ -123,7 +133,15 @@ def measure(label: str, command: list[str], env: dict[str, str], output: Path | 
         size = output.stat().st_size
     found = re.search(r"(\d+) from the cache, (\d+) laid out", stdout)
     note = f"cache: {found.group(1)} chapters hit, {found.group(2)} laid out" if found else ""
-    return Run(label, seconds, peak / 1e6, pages, size, note), stdout
+    return Run(label, seconds, peak / 1e6, pages, size, note, cpu), stdout
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every child waited for so far (a build's workers are waited for by the build)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def fastest(runs: list[Run]) -> Run:
@@ -147,9 +165,16 @@ def main() -> int:
                              "and report the fastest of each (default 1)")
     parser.add_argument("--layout", help="measure only the PDF of this [print] layout: cold, unchanged, after "
                                          "one edit (results in bench/results/LAYOUT.md unless --results)")
+    parser.add_argument("--epub", action="store_true",
+                        help="measure only the EPUB: cold, unchanged and after one edit (bench/results/epub.md "
+                             "unless --results)")
+    parser.add_argument("--edits", type=int, default=5,
+                        help="with --epub: how many one-chapter edits to measure (the median is reported)")
     args = parser.parse_args()
     if args.layout:
         return layout_only(args)
+    if args.epub:
+        return epub_only(args)
     with tempfile.TemporaryDirectory(prefix="press-bench-") as scratch:
         folder = Path(scratch)
         source = make_book(args.chapter.resolve(), args.times, folder)
@@ -225,6 +250,75 @@ def layout_only(args: argparse.Namespace) -> int:
     results.write_text(report, encoding="utf-8")
     print(report)
     return 0
+
+
+def epub_only(args: argparse.Namespace) -> int:
+    """The EPUB's builds of the book: cold (fastest of --repeat), unchanged, after one edit (median of
+    --edits); the last compared byte for byte with a cold build of the same sources."""
+    results = args.results if "--results" in sys.argv else PROJECT / "bench" / "results" / "epub.md"
+    with tempfile.TemporaryDirectory(prefix="press-bench-") as scratch:
+        folder = Path(scratch)
+        source = make_book(args.chapter.resolve(), args.times, folder)
+        cache, printed = folder / "cache", folder / "cache-print"
+        env = {**os.environ, "PRESS_BUILD_CACHE": str(cache), "SOURCE_DATE_EPOCH": "1700000000"}
+        build = [PYTHON, str(PROJECT / "build.py")]
+        out = folder / "out"
+        subprocess.run([*build, "pdf", "--source", str(source), "--out", str(folder / "pdf")], env=env, check=True,
+                       capture_output=True)
+        shutil.copytree(cache, printed)  # the print pieces only: nothing of the EPUB yet
+        command = [*build, "epub", "--source", str(source), "--out", str(out)]
+        colds = []
+        for _ in range(args.repeat):
+            shutil.rmtree(cache)
+            shutil.copytree(printed, cache)
+            colds.append(measure("build.py epub, cold", command, env, out / "book.epub")[0])
+        runs = [fastest(colds), measure("build.py epub, nothing changed", command, env, out / "book.epub")[0]]
+        edits = []
+        for _ in range(args.edits):
+            edited = edit_one_chapter(source)
+            edits.append(measure(f"build.py epub after editing {edited.name}", command, env, out / "book.epub")[0])
+        runs.append(median(edits))
+        cold_env = {**env, "PRESS_BUILD_CACHE": str(folder / "cache-cold")}
+        shutil.copytree(printed, folder / "cache-cold")
+        subprocess.run([*build, "epub", "--source", str(source), "--out", str(folder / "cold")], env=cold_env,
+                       check=True, capture_output=True)
+        same = (out / "book.epub").read_bytes() == (folder / "cold" / "book.epub").read_bytes()
+    report = render_epub(args, runs, same)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(report, encoding="utf-8")
+    print(report)
+    return 0 if same else 1
+
+
+def median(runs: list[Run]) -> Run:
+    """The median of repeated runs by time (the middle one; of an even count the lower), with every
+    time in its notes; its peak memory is the highest of them all."""
+    middle = sorted(runs, key=lambda run: run.seconds)[(len(runs) - 1) // 2]
+    if len(runs) == 1:
+        return middle
+    times = ", ".join(f"{run.seconds:.2f}" for run in runs)
+    cpus = ", ".join(f"{run.cpu:.2f}" for run in runs)
+    return replace(middle, label=re.sub(r"editing \S+", "editing one chapter", middle.label),
+                   peak_mb=max(run.peak_mb for run in runs),
+                   note=f"median of {len(runs)}: {times} s (CPU {cpus} s)")
+
+
+def render_epub(args: argparse.Namespace, runs: list[Run], same: bool) -> str:
+    cold, unchanged, edit = runs
+    return "\n".join([
+        "# Benchmark: the EPUB", "",
+        f"`{_shown(args.chapter)}` repeated {args.times} times; {os.cpu_count()} cores; "
+        f"command: `.venv/bin/python bench/bench.py {' '.join(sys.argv[1:])}` (after an unmeasured "
+        "`build.py pdf`: the page-list reads the printed pages).", "",
+        "| run | time | pages/s | peak memory (process tree) | pages | file | notes |",
+        "|---|---|---|---|---|---|---|",
+        *(run.row().replace(f"| {run.seconds:.1f} s |", f"| {run.seconds:.2f} s |") for run in runs), "",
+        f"- EPUB cold: {cold.seconds:.2f} s (target < 5 s), CPU {cold.cpu:.2f} s",
+        f"- EPUB after one edit: {edit.seconds:.2f} s (target < 2 s), CPU {edit.cpu:.2f} s; nothing changed: "
+        f"{unchanged.seconds:.2f} s, CPU {unchanged.cpu:.2f} s",
+        f"- the EPUB after the edits is byte for byte a cold build's of the same sources: {'yes' if same else 'NO'}",
+        f"- load (`uptime`) at the end: {_load()}", "",
+    ])
 
 
 def render_layout(args: argparse.Namespace, runs: list[Run]) -> str:

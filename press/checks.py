@@ -15,6 +15,7 @@ and gigabytes, so the build says so at once instead.
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 from press.diagnostics import BuildError, Diagnostic
 from press.engine.fonts import covered, ensure_static_fonts, stacks_for
@@ -75,7 +76,7 @@ def _check_runs(runs: tuple[Inline, ...], lang: Lang, where: Paragraph,
         if isinstance(run, Text):
             # Each distinct character once: a book has a few hundred, in millions of places.
             for char in dict.fromkeys(with_points(run.text, points)):
-                if _needs_glyph(char) and not covered(char, lang, stacks):
+                if not _drawable(char, lang, stacks):
                     key = (char, str(where.span.path))
                     problems.setdefault(key, _missing(char, lang, where, stacks))
         elif isinstance(run, Span):
@@ -92,6 +93,11 @@ def _missing(char: str, lang: Lang, where: Paragraph, stacks) -> Diagnostic:
     fonts = " or ".join(dict(stacks)[lang])
     return Diagnostic("font-coverage", "error", f"{describe(char)} cannot be drawn: {fonts} has no glyph for it",
                       where.span.path, where.span.line)
+
+
+@cache  # a few hundred characters, asked about in every run of the book
+def _drawable(char: str, lang: Lang, stacks: tuple[tuple[str, tuple[str, ...]], ...] | None) -> bool:
+    return not _needs_glyph(char) or covered(char, lang, stacks)
 
 
 def _needs_glyph(char: str) -> bool:

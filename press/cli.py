@@ -107,8 +107,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
+    from press.engine import model_cache
     from press.engine.pool import sharing
-    from press.readers import read_book
+    from press.readers import READERS, read_book
 
     if args.command == "serve":
         from press.preview.server import serve
@@ -118,7 +119,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         return _cache_command(args)
     if args.command == "library":
         return _library(args)
-    book = read_book(args.source, reporter)
+    with model_cache.installed(READERS):  # a chapter whose file is unchanged is not parsed again
+        book = read_book(args.source, reporter)
     if args.command == "model":
         from press.serialize import book_json
 

@@ -12,7 +12,11 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from press.engine.weasyload import import_weasyprint
+
+import_weasyprint()  # the first import of WeasyPrint in a build: without gcc runs (weasyload.py)
+
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 
 class ProjectFetcher(URLFetcher):

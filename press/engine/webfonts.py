@@ -18,6 +18,7 @@ import io
 from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, fields, is_dataclass
+from functools import cache
 from posixpath import relpath
 
 from press.engine.cached_jobs import job_key, submit_cached
@@ -96,21 +97,33 @@ def _submit(pool: Executor, face: Face, characters: str):
 def model_characters(book: object) -> str:
     """Every character of the book's model (its texts and metadata) and of _TEMPLATE_CHARACTERS,
     sorted: what the rendered documents use, unless a template adds another (Subsetting checks)."""
-    found = set(_TEMPLATE_CHARACTERS)
+    texts = [_TEMPLATE_CHARACTERS]
     stack = [book]
-    while stack:
+    while stack:  # a walk of the model's dataclasses and containers, gathering its strings
         value = stack.pop()
-        if isinstance(value, str):
-            found.update(value)
-        elif is_dataclass(value) and not isinstance(value, type):
-            stack.extend(getattr(value, item.name) for item in fields(value))
+        kind = type(value)
+        if kind is str:
+            texts.append(value)
+        elif kind in _CONTAINERS:
+            stack.extend(value.values() if kind is dict else value)
+        elif (names := _field_names(kind)) is not None:
+            stack.extend(getattr(value, name) for name in names)
+        elif isinstance(value, str):  # a str subclass (an enum's value...)
+            texts.append(value)
         elif isinstance(value, tuple | list | frozenset | set):
             stack.extend(value)
         elif isinstance(value, dict):
             stack.extend(value.values())
-    return "".join(sorted(found))
+    return "".join(sorted(set("".join(texts))))
 
 
+_CONTAINERS = (tuple, list, frozenset, set, dict)
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (the walk asks once per type, not once per object), else None."""
+    return tuple(item.name for item in fields(kind)) if is_dataclass(kind) else None
 
 
 def subset_face(face: Face, characters: str) -> bytes:

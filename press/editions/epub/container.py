@@ -2,9 +2,11 @@
 
 `mimetype` comes first and is stored uncompressed (the EPUB container
 requires it); every other entry follows in a fixed order, compressed at a
-fixed level, with a fixed date and fixed permissions. Each XHTML file gets
-`xml:lang` beside every `lang` (ebooklib writes only the root's) and loses
-any repeated id (a note called twice would otherwise repeat its call's id).
+fixed level, with a fixed date and fixed permissions (zipwriter.py writes
+them, each compressed once and then kept in the build cache). Each XHTML
+file gets `xml:lang` beside every `lang` (ebooklib writes only the root's)
+and loses any repeated id (a note called twice would otherwise repeat its
+call's id): `tidy_xhtml`, applied by the writer to the files it makes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from press.diagnostics import error
+from press.editions.epub.zipwriter import Entry, write_zip
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 FIRST = ("mimetype", "META-INF/container.xml")
@@ -39,19 +42,23 @@ def _source_date_epoch() -> datetime | None:
         raise error("environment", f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {value!r}") from None
 
 
-def repack(raw: BinaryIO, target: Path, replacements: dict[str, bytes]) -> None:
-    """Write `raw`'s entries to `target`, `replacements` taking the place of theirs."""
+def repack(raw: BinaryIO, target: Path, files: dict[str, bytes]) -> None:
+    """Write `raw`'s entries to `target`, each of `files` (as it is to be written) taking the place of
+    ebooklib's (an empty item's: package.build_package)."""
     epoch = _source_date_epoch()
     stamp = max(epoch, ZIP_EPOCH) if epoch is not None else ZIP_EPOCH
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(target, "w") as out:
-        missing = set(replacements) - set(source.namelist())
+    with zipfile.ZipFile(raw) as source:
+        names = source.namelist()
+        missing = set(files) - set(names)
         if missing:
             raise ValueError(f"nothing to replace at {sorted(missing)}")
-        for name in _ordered(source.namelist()):
-            data = replacements.get(name) or source.read(name)
-            if name.endswith(".xhtml"):
+        entries = []
+        for name in _ordered(names):
+            data = files[name] if name in files else source.read(name)
+            if name not in files and name.endswith(".xhtml"):
                 data = tidy_xhtml(data)
-            out.writestr(_entry(name, stamp), data, compresslevel=9)
+            entries.append(Entry(name, data, compressed=name != "mimetype"))
+    write_zip(target, entries, stamp.timetuple()[:6], PERMISSIONS)
 
 
 def _ordered(names: list[str]) -> list[str]:
@@ -59,14 +66,6 @@ def _ordered(names: list[str]) -> list[str]:
     package = [n for n in names if n.endswith(".opf")]
     rest = sorted(n for n in names if n not in FIRST and n not in package)
     return [n for n in FIRST if n in names] + sorted(package) + rest
-
-
-def _entry(name: str, stamp: datetime) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, stamp.timetuple()[:6])
-    info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-    info.create_system = 3  # unix, so the permissions below are read
-    info.external_attr = PERMISSIONS
-    return info
 
 
 def tidy_xhtml(data: bytes) -> bytes:

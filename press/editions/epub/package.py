@@ -4,7 +4,15 @@ ebooklib 0.20 facts this module relies on: it keeps only the <body> of an
 item's content and writes <html lang xml:lang dir> from the item's `lang`
 and `direction`; it needs `raise_exceptions` (else a failed write returns
 False) and `epub3_pages=False` (else every element with an epub:type and
-an id becomes a page); it writes a random identifier unless given one.
+an id becomes a page); it writes a random identifier unless given one; it
+reads an item's content only to write the item's file.
+
+ebooklib writes the package document, the NCX and the container; every
+other file is made here (`document_file` wraps a document as ebooklib
+would) and put in by container.repack. Its items are therefore empty:
+ebooklib neither re-parses 200 chapters nor compresses bytes that are
+replaced anyway, and a chapter's file can come from the build cache
+(pieces.py).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from typing import BinaryIO
 
 from ebooklib import epub
 
+from press.editions.epub.container import tidy_xhtml
 from press.editions.epub.cover import COVER_FILE, MEDIA_TYPE
 from press.engine.render import environment
 from press.engine.webfonts import FontFile
@@ -55,13 +64,20 @@ ACCESSIBILITY = (
 
 
 @dataclass(frozen=True, slots=True)
-class Document:
-    """One XHTML file of the book, its body rendered."""
+class Listed:
+    """One XHTML file of the book as the package lists it (in the manifest, spine and NCX)."""
 
     uid: str
     file_name: str  # inside the package folder, e.g. text/chapter-1.xhtml
     title: str  # the <title> and the NCX label
     lang: Lang
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One XHTML file of the book, its body rendered."""
+
+    listed: Listed
     body: str
 
 
@@ -70,18 +86,19 @@ def package_path(file_name: str) -> str:
     return f"{FOLDER}/{file_name}"
 
 
-def build_package(book: Book, documents: tuple[Document, ...], css: str,
-                  fonts: tuple[FontFile, ...], cover: bytes, when: datetime) -> epub.EpubBook:
-    """The ebooklib book: the cover and title pages first, then the contents, then the chapters."""
+def build_package(book: Book, documents: tuple[Listed, ...], fonts: tuple[FontFile, ...],
+                  when: datetime) -> epub.EpubBook:
+    """The ebooklib book: the cover and title pages first, then the contents, then the chapters.
+    Every item is empty: its file is put in by container.repack (the stylesheet, the fonts, the
+    cover image, `document_file` of each document, the navigation document)."""
     package = epub.EpubBook()
     add_metadata(package, book, when)
-    package.set_cover(COVER_FILE, cover, create_page=False)
+    package.set_cover(COVER_FILE, b"", create_page=False)
     package.get_item_with_id("cover-img").media_type = MEDIA_TYPE
-    package.add_item(epub.EpubItem(uid="style", file_name=CSS_FILE, media_type="text/css", content=css.encode()))
+    package.add_item(epub.EpubItem(uid="style", file_name=CSS_FILE, media_type="text/css", content=b""))
     for font in fonts:
-        package.add_item(epub.EpubItem(uid=font.uid, file_name=font.file_name, media_type="font/ttf",
-                                       content=font.data))
-    pages = [package.add_item(_html(document)) for document in documents]
+        package.add_item(epub.EpubItem(uid=font.uid, file_name=font.file_name, media_type="font/ttf", content=b""))
+    pages = [package.add_item(_Empty(**_item_arguments(document))) for document in documents]
     nav = package.add_item(epub.EpubNav(uid="nav", file_name=NAV_FILE, direction=DIRECTION[book.primary]))
     package.add_item(epub.EpubNcx())
     package.toc = pages[2:]
@@ -90,16 +107,35 @@ def build_package(book: Book, documents: tuple[Document, ...], css: str,
 
 
 def write_package(target: BinaryIO, package: epub.EpubBook, when: datetime) -> None:
-    epub.write_epub(target, package, {"raise_exceptions": True, "epub3_pages": False, "mtime": when})
+    # Stored, not compressed: container.repack reads it back at once and compresses what it writes.
+    epub.write_epub(target, package, {"raise_exceptions": True, "epub3_pages": False, "mtime": when,
+                                      "compresslevel": 0})
 
 
-def _html(document: Document) -> epub.EpubHtml:
-    item = epub.EpubHtml(uid=document.uid, file_name=document.file_name, title=document.title,
-                         lang=document.lang, direction=DIRECTION[document.lang])
+def document_file(document: Document) -> bytes:
+    """The document's file as it goes into the zip: ebooklib's <html> and <head> (the title, the
+    stylesheet's link, the language and direction) around the body, then container.tidy_xhtml."""
+    item = epub.EpubHtml(**_item_arguments(document.listed))
     item.content = document.body
-    folder = document.file_name.rpartition("/")[0] or "."
+    folder = document.listed.file_name.rpartition("/")[0] or "."
     item.add_link(href=relpath(CSS_FILE, folder), rel="stylesheet", type="text/css")
-    return item
+    item.book = _WRAPPER
+    return tidy_xhtml(item.get_content())
+
+
+class _Empty(epub.EpubHtml):
+    """A document as ebooklib lists it, with no content of its own: its file is document_file's."""
+
+    def get_content(self, default: object = None) -> bytes:
+        return b""
+
+
+def _item_arguments(document: Listed) -> dict[str, str]:
+    return {"uid": document.uid, "file_name": document.file_name, "title": document.title,
+            "lang": document.lang, "direction": DIRECTION[document.lang]}
+
+
+_WRAPPER = epub.EpubBook()  # the templates EpubHtml.get_content wraps a body in
 
 
 def add_metadata(package: epub.EpubBook, book: Book, when: datetime) -> None:
