@@ -86,3 +86,57 @@ def test_the_hebrew_led_cover_is_centred(column_epubs) -> None:
     xs = [x for x in inner if gold(x, rows[len(rows) // 2])]
     middle = (min(xs) + max(xs)) / 2
     assert abs(middle - width / 2) <= width * 0.01, f"the rule's middle at {middle} px of {width}"
+
+
+_FURNITURE = """<script><![CDATA[
+var section = document.querySelector('section.chapter').getBoundingClientRect();
+var indents = Array.prototype.map.call(document.querySelectorAll('p.commentary[lang="en"]'), function (p) {
+  var box = p.getBoundingClientRect();
+  return Math.round(box.left - section.left) + ':' + Math.round(section.right - box.right); });
+var styles = Array.prototype.map.call(document.querySelectorAll('p[lang="en"] > em'), function (em) {
+  var style = getComputedStyle(em);
+  return style.fontStyle + ':' + style.fontWeight; });
+document.body.setAttribute('data-indents', indents.join(' '));
+document.body.setAttribute('data-styles', styles.join(' '));
+]]></script>"""
+
+
+@pytest.fixture(scope="module")
+def hebrew_led_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample, Hebrew-led, in the stacked e-book layout, unzipped: it has English commentary and
+    English emphasis (<em>Songs of Ascent</em>, <em>shamar</em>)."""
+    root = tmp_path_factory.mktemp("epub-he-sample")
+    source = root / "src"
+    shutil.copytree(Path(__file__).parent.parent / "source", source, ignore=shutil.ignore_patterns("sheets"))
+    toml = source / "book.toml"
+    toml.write_text(re.sub(r'(?m)^primary = "en"', 'primary = "he"', toml.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    result = build("epub", "--source", str(source), "--out", str(root / "out"))
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(root / "out" / "book.epub") as epub:
+        epub.extractall(root / "epub")
+    return root / "epub"
+
+
+def _measure_furniture(folder: Path, name: str) -> tuple[list[tuple[int, int]], list[str]]:
+    chapter = folder / "EPUB" / "text" / name
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("</body>", _FURNITURE + "</body>"),
+                       encoding="utf-8")
+    dom = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", f"--window-size={WIDTH},900",
+                          "--dump-dom", chapter.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    indents = re.search(r'data-indents="([^"]*)"', dom)
+    styles = re.search(r'data-styles="([^"]*)"', dom)
+    assert indents and styles, "the measuring script did not run"
+    pairs = [tuple(int(n) for n in item.split(":")) for item in indents.group(1).split()]
+    return pairs, styles.group(1).split()  # type: ignore[return-value]
+
+
+def test_english_in_a_hebrew_led_e_book_keeps_its_own_furniture(hebrew_led_sample: Path) -> None:
+    """English commentary is indented on its left (its own inline start), not on the page's right; an
+    English <em> is italic: Hebrew emphasis is bold because Hebrew has no italic, which is a rule for
+    Hebrew text, not for every em on a Hebrew-led page."""
+    indents, styles = _measure_furniture(hebrew_led_sample, "chapter-1.xhtml")
+    assert len(indents) >= 3 and styles, (indents, styles)
+    assert all(left >= 12 for left, _ in indents), f"English commentary's left indent {indents}"
+    assert all(right < 12 for _, right in indents), f"indented on the right {indents}"
+    assert all(style.startswith("italic") and not style.endswith("700") for style in styles), styles
