@@ -140,3 +140,31 @@ def test_english_in_a_hebrew_led_e_book_keeps_its_own_furniture(hebrew_led_sampl
     assert all(left >= 12 for left, _ in indents), f"English commentary's left indent {indents}"
     assert all(right < 12 for _, right in indents), f"indented on the right {indents}"
     assert all(style.startswith("italic") and not style.endswith("700") for style in styles), styles
+
+
+_WEIGHTS = """<script><![CDATA[
+document.body.setAttribute('data-weights', Array.prototype.map.call(
+  document.querySelectorAll('p.translation'), function (p) { return getComputedStyle(p).fontWeight; }).join(' '));
+]]></script>"""
+
+
+def test_the_english_e_book_reads_as_running_text_not_bold(tmp_path: Path, seed_chapter: Path) -> None:
+    """The `english` layout sets the translation as the book's prose, in the body weight, as the print
+    layout does (templates/layouts/english/layout.css); bold is the stacked layout's cue beside Hebrew."""
+    source = tmp_path / "src"
+    source.mkdir()
+    shutil.copy(seed_chapter, source / seed_chapter.name)
+    (source / "book.toml").write_text('title = "A Test Book"\nauthor = "Tester"\n[epub]\nlayout = "english"\n',
+                                      encoding="utf-8")
+    result = build("epub", "--source", str(source), "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "epub"
+    with zipfile.ZipFile(tmp_path / "out" / "book.epub") as epub:
+        epub.extractall(folder)
+    chapter = folder / "EPUB" / "text" / "chapter-45.xhtml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("</body>", _WEIGHTS + "</body>"), encoding="utf-8")
+    dom = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", f"--window-size={WIDTH},900",
+                          "--dump-dom", chapter.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    found = re.search(r'data-weights="([^"]*)"', dom)
+    assert found and found.group(1), "no translation paragraph measured"
+    assert set(found.group(1).split()) == {"400"}, found.group(1)
