@@ -94,3 +94,17 @@ def test_own_chapters_print_no_verse_numbers(tmp_path: Path) -> None:
     result = build("html", "--source", str(PROJECT / "source"), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "verse-number" not in (tmp_path / "book.html").read_text(encoding="utf-8")
+
+
+def test_a_sheet_cites_a_named_reference_once(small_ruth: Path, tmp_path: Path) -> None:
+    """`Ruth 1:2-3` already names its book: the sheet's heading is "Ruth 1:2–3", not the book's title
+    put before it again ("Ruth Ruth 1:2–3")."""
+    from sheettools import line_texts
+
+    (small_ruth / "book.toml").write_text('title = "Ruth"\ntitle_he = "רות"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = build("sheet", "--passage", "Ruth 1:2-3", "--source", str(small_ruth), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    heads = [line for line in line_texts(out / "sheet.pdf") if "1:2–3" in line]  # lines without spaces
+    assert heads and all("RuthRuth" not in line for line in heads), heads
+    assert any(line.startswith("Ruth1:2–3") for line in heads), heads

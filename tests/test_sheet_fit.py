@@ -280,6 +280,38 @@ def test_the_html_stands_alone(week: Path) -> None:
     assert len(page) < 400_000
 
 
+
+_EDGES = """<script>
+var boxes = Array.prototype.map.call(document.querySelectorAll('td, p, h1, h2'), function (e) {
+  return e.getBoundingClientRect(); }).filter(function (b) { return b.width > 0; });
+var view = document.documentElement.clientWidth;
+document.body.setAttribute('data-edges', [Math.round(Math.min.apply(null, boxes.map(function (b) { return b.left; }))),
+  Math.round(Math.max.apply(null, boxes.map(function (b) { return b.right; }))), view,
+  document.documentElement.scrollWidth].join(' '));
+</script>"""
+
+
+@pytest.mark.parametrize("width", [1200, 600])
+def test_the_html_on_a_screen_keeps_off_the_window_edges(week: Path, tmp_path: Path, width: int) -> None:
+    """On a screen (no @page margins there) the text stands inside the window with a margin, and a
+    narrow window does not scroll sideways or clip the Hebrew at its right edge; the print keeps its
+    @page margins alone (body margin 0, issue 12)."""
+    import subprocess
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.fail("headless Chromium is required (Debian: chromium)")
+    page = tmp_path / "sheet.html"
+    page.write_text(week.with_suffix(".html").read_text(encoding="utf-8").replace("</body>", _EDGES + "</body>"),
+                    encoding="utf-8")
+    dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--window-size={width},900",
+                          "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    found = re.search(r'data-edges="([^"]*)"', dom)
+    assert found, "the measuring script did not run"
+    left, right, view, scroll = (int(n) for n in found.group(1).split())
+    assert left >= 12 and right <= view - 12, f"text from {left} to {right} px in a {view} px window"
+    assert scroll <= view, f"{scroll} px wide in a {view} px window"
+
 # --- the search, with layouts replaced by page counts ----------------------------
 
 class FakeDocument:

@@ -154,7 +154,10 @@ def _passage(book: Book, spec: SheetSpec, item: PassageItem, prefix: str) -> Pas
         same = previous is not None and previous.chapter is selection.chapter
         parts.append(Part(chapter, rows, opens_chapter=not same,
                           gap_before=same and previous.last + 1 < selection.first))  # type: ignore[union-attr]
-    cite = book.settings.title if spec.cite is None else spec.cite  # type: ignore[attr-defined]
+    # A reference that names its book (`Ruth 1:16-17`) is printed as written: citing the book's
+    # title before it again would print "Ruth Ruth 1:16–17".
+    named = bool(item.passages and item.passages[0].book)
+    cite = "" if named else book.settings.title if spec.cite is None else spec.cite  # type: ignore[attr-defined]
     reference = item.heading or f"{cite} {label(item.passages)}".strip()
     return PassageView(prefix, reference, tuple(parts), _notes(parts), item.lines)
 
