@@ -2,9 +2,11 @@
 press/editions/book/spread_plan.py).
 
 A page whose last line of text ends in a hyphen ("perform-" / "ance") breaks a line earlier, as far up
-as the paragraph's orphans allow. Checked on WeasyPrint's two places that break a paragraph between
-pages, on paragraphs measured first (so the test finds its hyphenated lines whatever the font does),
-then on the seed chapter's PDFs read with PDFium, where today's main ends pages in a hyphen.
+as the paragraph's orphans allow; where they allow no cut above a hyphen, the paragraph's piece moves
+to the next page whole (unless the page would be left empty). Checked on WeasyPrint's two places that
+break a paragraph between pages, on paragraphs measured first (so the test finds its hyphenated lines
+whatever the font does), then on the seed chapter's PDFs read with PDFium, where WeasyPrint's own
+breaks, or the facing planner's before a piece could move whole, end pages in a hyphen.
 """
 
 from __future__ import annotations
@@ -97,12 +99,12 @@ def test_what_ends_in_a_hyphen(texts: tuple[str, ...], expected: bool) -> None:
     ("..-", 2, 2),  # one line earlier
     ("...--", 2, 3),  # and the next line earlier
     ("...", 2, 3),
-    (".-", 2, 2),  # orphans forbid a line earlier: the hyphen stays
+    (".-", 2, None),  # orphans forbid a line earlier: the piece moves whole
     ("-.--", 2, 2),
-    ("----", 2, 4),  # no line without a hyphen: as WeasyPrint broke
-    ("-", 2, 1),  # a page that must hold what it can
+    ("----", 2, None),  # no line without a hyphen
+    ("-", 2, None),  # fewer lines than orphans (an empty page's): the caller keeps them
 ])
-def test_lines_to_keep(ends: str, orphans: int, kept: int) -> None:
+def test_lines_to_keep(ends: str, orphans: int, kept: int | None) -> None:
     lines = [LineBox("word-" if end == "-" else "word") for end in ends]
     assert lines_to_keep(lines, orphans) == kept
 
@@ -191,6 +193,53 @@ def test_a_pair_kept_together_breaks_its_first_paragraph_above_a_hyphen(unwrappe
     assert texts[:len(tall)] == [_text(line) for line in tall]
 
 
+def _orphans_on_a_hyphen(flags: list[bool]) -> int:
+    """A count of lines, from the third, that ends in a hyphen: a paragraph with that many orphans has
+    no cut above it."""
+    return next(k for k in range(3, len(flags) - 2) if flags[k - 1])
+
+
+LEAD = "<p>one two three</p>"  # a line above the paragraph: its page is not left empty
+
+
+def test_a_paragraph_whose_orphans_end_in_a_hyphen_moves_whole(unwrapped: None,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page holds a line and then `orphans` lines of the paragraph, the last ending in a hyphen:
+    no cut orphans allow avoids it, so the paragraph starts the next page (_break_line aborts it, as
+    WeasyPrint does where its orphans do not fit)."""
+    tall = _pages(f"<p>{WORDS}</p>", 5000)[0]
+    orphans = _orphans_on_a_hyphen([ends_in_hyphen(line) for line in tall])
+    body = f'{LEAD}<p style="orphans: {orphans}">{WORDS}</p>'
+    height = LINE * (1 + orphans) + 0.5
+    before = _pages(body, height)
+    assert len(before[0]) == 1 + orphans and ends_in_hyphen(before[0][-1]), "main: the page ends in a hyphen"
+    monkeypatch.undo()
+    hyphen_turn.install()
+    after = _pages(body, height)
+    assert [_text(line) for line in after[0]] == [_text(line) for line in before[0][:1]]
+    assert [_text(line) for page in after[1:] for line in page] == [_text(line) for line in tall]
+
+
+def test_a_pair_whose_first_paragraph_has_no_cut_moves_whole(unwrapped: None,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """As the pair above, but the first paragraph's orphans are its lines but its widows, the last
+    ending in a hyphen: find_earlier_page_break finds no cut in it, and the page breaks before the pair."""
+    second = "<p>one two three four five six seven eight nine ten eleven twelve thirteen fourteen</p>"
+    tall = _pages(f"<p>{WORDS}</p>", 5000)[0]
+    orphans = _orphans_on_a_hyphen([ends_in_hyphen(line) for line in tall])
+    widows = len(tall) - orphans
+    style = f"orphans: {orphans}; widows: {widows}"
+    body = f'{LEAD}<div class="pair"><p style="{style}">{WORDS}</p>{second}</div>'
+    height = LINE * (1 + len(tall) + 1) + 0.5  # the lead, the paragraph, and one line of the second
+    before = _pages(body, height)
+    assert len(before[0]) == 1 + orphans and ends_in_hyphen(before[0][-1]), "main: the page ends in a hyphen"
+    monkeypatch.undo()
+    hyphen_turn.install()
+    after = _pages(body, height)
+    assert [_text(line) for line in after[0]] == [_text(line) for line in before[0][:1]]
+    assert [_text(line) for line in after[1]][:len(tall)] == [_text(line) for line in tall]
+
+
 def test_a_source_hyphen_at_a_line_end_is_a_hyphen_too() -> None:
     """A compound broken after its own hyphen ends its line with the source's "-" (no hyphen added)."""
     compounds = "a well-known and self-evident long-standing so-called hard-won age-old truth " * 6
@@ -208,16 +257,17 @@ def _measured(hyphens: str) -> Measured:
                                    for i, mark in enumerate(hyphens)), 0.0)
 
 
-@pytest.mark.parametrize(("hyphens", "end"), [
-    ("......", 4),  # as many lines as fit
-    ("....-.", 3),  # a line earlier
-    ("...--.", 2),  # and one more
-    ("..---.", 4),  # orphans allow none earlier: the hyphen stays
+@pytest.mark.parametrize(("hyphens", "movable", "end"), [
+    ("......", True, 4),  # as many lines as fit
+    ("....-.", True, 3),  # a line earlier
+    ("...--.", True, 2),  # and one more
+    ("..---.", True, None),  # orphans allow none earlier: the piece waits for the next page
+    ("..---.", False, 4),  # unless the page would be left empty: the hyphen stays
 ])
-def test_facing_breaks_a_paragraph_above_a_hyphen(hyphens: str, end: int) -> None:
+def test_facing_breaks_a_paragraph_above_a_hyphen(hyphens: str, movable: bool, end: int | None) -> None:
     frag = Frag.whole(_measured(hyphens))
     page = Page(LINE * 4 + 1, 0.0)
-    assert spread_plan._lines_that_fit(frag, 0.0, page.height, page) == end
+    assert spread_plan._lines_that_fit(frag, 0.0, page.height, page, movable=movable) == end
 
 
 # The seed chapter in print ------------------------------------------------------
@@ -242,11 +292,15 @@ def _body_words(lines: list[Line]) -> list[str]:
     return text.replace(HYPHEN + "\n", "").split()
 
 
-# Each of these ends a page in a hyphen on today's main (1, 1 and 2 pages).
+# Each of these ends a page in a hyphen before the break moved (1, 1 and 2 pages); the two Hebrew-led
+# facing books, where the planner could only cut a commentary paragraph above a hyphen (its second
+# and third lines both begin inside a word), until the paragraph moved whole to the next page.
 BOOKS = {
     "english": '[print]\nlayout = "english"\n',
     "stacked-narrow": '[print]\nlayout = "stacked"\ntrim = "A6"\n',
     "facing": '[print]\nlayout = "facing"\ntrim = "4.25in 7in"\n',
+    "facing-he-6x9": 'primary = "he"\n[print]\nlayout = "facing"\ntrim = "6in 9in"\n',
+    "facing-he-A5": 'primary = "he"\n[print]\nlayout = "facing"\ntrim = "A5"\n',
 }
 
 
@@ -254,7 +308,8 @@ def _source(root: Path, seed: Path, name: str) -> Path:
     source = root / name
     source.mkdir()
     shutil.copy(seed, source / seed.name)
-    (source / "book.toml").write_text(BOOK_TOML + BOOKS[name], encoding="utf-8")
+    toml = BOOK_TOML.replace('primary = "en"\n', "") if BOOKS[name].startswith("primary") else BOOK_TOML
+    (source / "book.toml").write_text(toml + BOOKS[name], encoding="utf-8")
     return source
 
 

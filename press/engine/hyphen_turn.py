@@ -3,20 +3,27 @@
 A reader who turns the page on "perform-" holds half a word in mind until the
 next page shows "ance". A typesetter (TeX's \\brokenpenalty) breaks the page
 one line earlier instead, where the paragraph's orphans and widows still allow,
-else one more line earlier, and so on; where no such line exists, the hyphen
-stays (orphans are the stricter rule). WeasyPrint 70 breaks a paragraph between
-pages in two places, each left to do its own work and then corrected:
+else one more line earlier, and so on; where no such line exists (orphans
+forbid every cut above the hyphen) the paragraph's whole piece moves to the next
+page, when something stands above it there to keep the page from being empty:
+the page ends with a few lines of white (issue 12 allows two), never a hyphen.
+WeasyPrint 70 breaks a paragraph between pages in two places, each left to do
+its own work and then corrected:
 
 - `_break_line` (layout/block.py): the page is full in the middle of a
   paragraph; it keeps the lines that fit, less those the widows need. The
   lines it kept become `_linebox_layout`'s `new_children`, whose last line's
   `resume_at` is where the next page resumes (`_linebox_layout` reads it after
   the call), so dropping lines from the end is all a break one line earlier
-  takes.
+  takes. The whole piece moves as WeasyPrint moves a paragraph whose orphans do
+  not fit: `_break_line` aborts it (`abort`, no lines kept), and the paragraph's
+  parent breaks before it.
 - `find_earlier_page_break` (its line-box branch): a later block may not
   start the page's last lines (a pair's second paragraph, `break-after:
   avoid`), so the page breaks inside an earlier paragraph, keeping all its
-  lines but the widows.
+  lines but the widows. Where every cut there ends in a hyphen it answers as
+  for a paragraph too short to break (None): the caller then looks for a
+  break before the paragraph, as its own search goes on.
 
 Lines dropped go through WeasyPrint's own `remove_placeholders`, which gives
 their footnotes back to the waiting list, as for the lines `_break_line`
@@ -63,26 +70,22 @@ def _last_text(box: Any) -> Any:
     return None
 
 
-def lines_to_keep(lines: list[Any], orphans: int) -> int:
+def lines_to_keep(lines: list[Any], orphans: int) -> int | None:
     """How many of `lines` (a page's share of a paragraph) to keep: all of them, or fewer so that the
-    last does not end in a hyphen, never fewer than `orphans`; all when no such line exists."""
+    last does not end in a hyphen, never fewer than `orphans`; None when no such line exists (the
+    whole piece should move to the next page)."""
     for keep in range(len(lines), orphans - 1, -1):
         if keep and not ends_in_hyphen(lines[keep - 1]):
             return keep
-    return len(lines)
+    return None
 
 
-def _drop_hyphen(context: Any, lines: list[Any], orphans: int, absolute_boxes: Any, fixed_boxes: Any) -> bool:
-    """Drop lines from the end of `lines` (in place) so that the page does not end in a hyphen."""
+def _drop_hyphen(context: Any, lines: list[Any], keep: int, absolute_boxes: Any, fixed_boxes: Any) -> None:
+    """Drop lines from the end of `lines` (in place), keeping `keep`; their footnotes go back to wait."""
     from weasyprint.layout.block import remove_placeholders
 
-    keep = lines_to_keep(lines, orphans)
-    if keep == len(lines):
-        return False
-    for line in lines[keep:]:
-        remove_placeholders(context, line.children, absolute_boxes, fixed_boxes)
+    remove_placeholders(context, lines[keep:], absolute_boxes, fixed_boxes)
     del lines[keep:]
-    return True
 
 
 def _break_line(original: Any) -> Any:
@@ -90,8 +93,16 @@ def _break_line(original: Any) -> Any:
                    index: int, skip_stack: Any, resume_at: Any, absolute_boxes: Any, fixed_boxes: Any) -> Any:
         abort, stop, resume = original(context, box, line, new_children, needed, page_is_empty, index,
                                        skip_stack, resume_at, absolute_boxes, fixed_boxes)
-        if not abort and stop:
-            _drop_hyphen(context, new_children, box.style["orphans"], absolute_boxes, fixed_boxes)
+        if abort or not stop:
+            return abort, stop, resume
+        keep = lines_to_keep(new_children, box.style["orphans"])
+        if keep is None and not page_is_empty:
+            # As the original does where the orphans do not fit: the paragraph is cancelled on this
+            # page (block_container_layout gives its footnotes back) and its parent breaks before it.
+            _drop_hyphen(context, new_children, 0, absolute_boxes, fixed_boxes)
+            return True, False, resume_at
+        if keep is not None:
+            _drop_hyphen(context, new_children, keep, absolute_boxes, fixed_boxes)
         return abort, stop, resume
 
     break_line.__wrapped__ = original  # type: ignore[attr-defined]
@@ -102,12 +113,20 @@ def _find_earlier_page_break(original: Any) -> Any:
     def find_earlier_page_break(context: Any, children: list[Any], absolute_boxes: Any, fixed_boxes: Any) -> Any:
         from weasyprint.formatting_structure.boxes import LineBox
 
+        if not children or not isinstance(children[0], LineBox):
+            return original(context, children, absolute_boxes, fixed_boxes)
+        style = children[0].style
+        kept = len(children) - style["widows"]  # what the original keeps, if orphans allow
+        if kept < style["orphans"]:
+            return original(context, children, absolute_boxes, fixed_boxes)
+        keep = lines_to_keep(children[:kept], style["orphans"])
+        if keep is None:
+            return None  # no cut here: the caller looks for one before this paragraph
         result = original(context, children, absolute_boxes, fixed_boxes)
-        if result is None or not children or not isinstance(children[0], LineBox):
-            return result
         lines = list(result[0])
-        if not _drop_hyphen(context, lines, children[0].style["orphans"], absolute_boxes, fixed_boxes):
+        if keep == len(lines):
             return result
+        _drop_hyphen(context, lines, keep, absolute_boxes, fixed_boxes)
         return lines, {0: lines[-1].resume_at}  # as the original's own resume point for its lines
 
     find_earlier_page_break.__wrapped__ = original  # type: ignore[attr-defined]

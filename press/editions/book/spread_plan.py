@@ -21,7 +21,8 @@ A pair joins a spread while both its paragraphs fit, and while the commentary be
 the feet under it: commentary never leaves the spread of its pair except at the spread's end.
 A paragraph of one language breaks between lines, with at least two lines on each side, and a line
 earlier where the page would otherwise end in a hyphen (TeX's broken penalty), as far up as the two
-lines allow.
+lines allow; where every cut they allow ends in a hyphen, the whole piece waits for the next page
+(the page keeps the few lines of white) unless nothing stands above it there.
 """
 
 from __future__ import annotations
@@ -214,12 +215,13 @@ def _split_pair(pages: dict[str, Page], unit: Unit, reserve: float) -> tuple[dic
     None when a language cannot set two lines there."""
     en, he = pages["en"].copy(), pages["he"].copy()
     y_en, y_he = _level(en, he, unit.english, unit.hebrew)
+    movable = bool(en.placed and he.placed)  # the pair may wait for the next spread
     rests: list[Frag | None] = []
     for page, frag, y in ((en, unit.english, y_en), (he, unit.hebrew, y_he)):
         if frag is None:
             rests.append(None)
             continue
-        end = _lines_that_fit(frag, y, page.height - reserve, page)
+        end = _lines_that_fit(frag, y, page.height - reserve, page, movable=movable)
         if end is None:
             return None
         page.add(Frag(frag.para, frag.first, end), y)
@@ -338,7 +340,7 @@ def _fill_page(frags: list[Frag], page: Page, depth: float) -> list[Frag]:
     while rest:
         frag = rest[0]
         y = page.next_top()
-        end = _lines_that_fit(frag, y, min(depth, page.height), page)
+        end = _lines_that_fit(frag, y, min(depth, page.height), page, movable=bool(page.placed))
         if end is None:
             break
         page.add(Frag(frag.para, frag.first, end), y)
@@ -349,8 +351,10 @@ def _fill_page(frags: list[Frag], page: Page, depth: float) -> list[Frag]:
     return rest
 
 
-def _lines_that_fit(frag: Frag, y: float, depth: float, page: Page) -> int | None:
-    """How far into `frag` the page can go from `y`: its end, a line boundary, or None."""
+def _lines_that_fit(frag: Frag, y: float, depth: float, page: Page, *, movable: bool) -> int | None:
+    """How far into `frag` the page can go from `y`: its end, a line boundary, or None. Where every cut
+    that fits turns a word, None if the piece is `movable` (something stands above it, on both pages
+    for a pair: the page does not go empty), else the lowest cut."""
     if y + frag.height <= min(depth, page.limit(frag.notes_to(frag.end))):
         return frag.end
     lines = frag.para.lines
@@ -361,4 +365,4 @@ def _lines_that_fit(frag: Frag, y: float, depth: float, page: Page) -> int | Non
         if not lines[end].turns_a_word:
             return end
         lowest = end if lowest is None else lowest
-    return lowest
+    return None if movable else lowest
