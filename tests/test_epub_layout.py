@@ -221,3 +221,23 @@ def test_a_run_on_verse_number_stays_on_its_verses_line(tmp_path: Path, width: i
     found = re.search(r'data-apart="([^"]*)" data-numbers="([^"]*)"', dom)
     assert found and int(found.group(2)) == 22, "the measuring script did not run over Ruth 1's 22 verses"
     assert not found.group(1), f"verse numbers {found.group(1)} end a line apart from their verse at {width} px"
+
+
+_SIZES = """<script><![CDATA[
+var body = parseFloat(getComputedStyle(document.body).fontSize);
+document.body.setAttribute('data-sizes', Array.prototype.map.call(
+  document.querySelectorAll('p.commentary, p.intro'), function (p) {
+    return (parseFloat(getComputedStyle(p).fontSize) / body).toFixed(3); }).join(' '));
+]]></script>"""
+
+
+def test_commentary_is_nine_tenths_of_the_text_not_compounded(hebrew_led_sample: Path) -> None:
+    """Introduction and commentary at 0.9 of the body's size, as in print (9.5 pt of 10.5): the size was
+    set on both the block and its paragraph, which made 0.81."""
+    chapter = hebrew_led_sample / "EPUB" / "text" / "chapter-2.xhtml"
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("</body>", _SIZES + "</body>"), encoding="utf-8")
+    dom = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", f"--window-size={WIDTH},900",
+                          "--dump-dom", chapter.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    sizes = re.search(r'data-sizes="([^"]*)"', dom)
+    assert sizes and sizes.group(1), "the measuring script did not run, or found no commentary"
+    assert {float(size) for size in sizes.group(1).split()} == {0.9}, sizes.group(1)

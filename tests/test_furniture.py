@@ -208,3 +208,31 @@ def test_commentary_is_indented_on_the_start_side_of_its_own_language(books, nam
                 f"page {line[0]}: a {lang} line of commentary {line[start]:.1f} pt in from its start side, "
                 f"{line[end]:.1f} pt from its end side")
         assert any(line[end] <= TOLERANCE for line in found), f"no {lang} commentary line reaches its end side"
+
+
+def _font_names(pdf: Path, word: str) -> set[str]:
+    """The names of the fonts each letter of `word` is drawn in, wherever it stands in the book."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    names: set[str] = set()
+    document = pdfium.PdfDocument(pdf)
+    for page in document:
+        text = page.get_textpage()
+        whole = text.get_text_range()
+        for start in (m.start() for m in re.finditer(re.escape(word), whole)):
+            for index in range(start, start + len(word)):
+                buffer = ctypes.create_string_buffer(256)
+                raw.FPDFText_GetFontInfo(text.raw, index, buffer, 256, None)
+                names.add(buffer.value.decode("latin-1"))
+    return names
+
+
+@pytest.mark.parametrize("primary", PRIMARIES)
+def test_english_emphasis_is_italic_in_both_primaries(layout_books: LayoutBooks, primary: str) -> None:
+    """`*shamar*` in the sample's English commentary is set in EB Garamond Italic, in a Hebrew-led book
+    too: Hebrew emphasis is bold (no Hebrew italic) by the emphasis's own language, not the page's."""
+    names = _font_names(layout_books[("sample", "stacked", primary)], "shamar")
+    assert names and all("Italic" in name for name in names), names

@@ -27,6 +27,7 @@ from typing import Any
 
 from press.diagnostics import Reporter
 from press.engine.buildcache import BuildCache, digest, environment
+from press.textfile import MAX_SOURCE_BYTES
 
 SUFFIX = ".model"
 Reader = Callable[[Path, int, Reporter], Any]
@@ -50,7 +51,13 @@ def installed(readers: MutableMapping[str, Reader]) -> Iterator[None]:
 
 def _keeping(read: Reader, cache: BuildCache, shared: str) -> Reader:
     def kept_read(path: Path, position: int, reporter: Reporter) -> Any:
-        key = digest(shared, "chapter-model", read.__module__, str(path), str(position), path.read_bytes())
+        try:  # a file too large is refused before it is read (README "Limits"), by the reader's own error
+            source = path.read_bytes() if path.stat().st_size <= MAX_SOURCE_BYTES else None
+        except OSError:
+            source = None
+        if source is None:
+            return read(path, position, reporter)  # it says what is wrong with the file
+        key = digest(shared, "chapter-model", read.__module__, str(path), str(position), source)
         found = _load(cache.get(key, SUFFIX))
         if found is None:
             heard = Reporter(io.StringIO())  # errors pass through and nothing is kept
