@@ -328,6 +328,7 @@ def fitter(monkeypatch: pytest.MonkeyPatch, counts: list[int], heights: list[flo
         return FakeDocument(counts[step.index], (heights or [500.0] * len(STEPS))[step.index])
 
     monkeypatch.setattr(fit, "content_height", lambda page: page)
+    monkeypatch.setattr(fit, "content_area", lambda page: 600.0)
     return Fitter(lay_out, target), laid
 
 
@@ -342,6 +343,16 @@ def test_the_largest_step_that_fits_is_found_by_bisection(monkeypatch: pytest.Mo
     fitted = search.fit()
     assert (fitted.step.index, fitted.pages, fitted.fits) == (3, 2, True)
     assert len(laid) <= 5
+
+
+def test_the_first_layouts_height_guesses_the_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two pages at the natural size, the second 300 pt deep of a 600 pt page area: the text scaled to
+    step 6's type fits one page and to step 5's does not, so steps 6 and 5 are all that is laid out
+    after the first (bisection alone lays out 8, 4, 6 and 5); the answer is bisection's."""
+    heights = [300.0] + [500.0] * (len(STEPS) - 1)
+    search, laid = fitter(monkeypatch, [2, 2, 2, 2, 2, 2, 1, 1, 1], heights, target=1)
+    fitted = search.fit()
+    assert (fitted.step.index, fitted.pages, laid) == (6, 1, [0, 6, 5])
 
 
 def test_when_nothing_fits_the_fewest_pages_win(monkeypatch: pytest.MonkeyPatch) -> None:
