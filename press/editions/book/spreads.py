@@ -40,6 +40,9 @@ class Piece:
     anchor: str | None  # the paragraph's id, on its first piece only
     pad: float | None  # px of white above it; None: the stylesheet's margins
     classes: str  # placed, page-start, cut (a page break follows), continued (it follows one)
+    # The paragraph's first piece: it carries the verse's number (templates/layouts/facing), in the
+    # measured paragraph as in the laid-out one, so that its first line is measured with the number.
+    first: bool = True
 
 
 def lay_out_chapter(parts: Any, chapter: Chapter, folio: int) -> list[Any]:
@@ -83,7 +86,7 @@ class _Chapter:
         pair = block.kind == "pair" and block.en is not None and block.he is not None
         role = PAIR_ROLES[lang] if pair else block.kind
         anchor = f"{self.chapter.slug}-b{block.number}-{lang}" if first else None
-        return Piece(block, paragraph, role, "h2" if block.kind == "heading" else "p", anchor, pad, classes)
+        return Piece(block, paragraph, role, "h2" if block.kind == "heading" else "p", anchor, pad, classes, first)
 
     def opening(self, folio: int) -> tuple[Any, list[Frag]]:
         """The opening page (title and introduction), and what of the introduction it cannot hold."""
