@@ -51,3 +51,17 @@ def assert_only_book_fonts(pdf: Path) -> None:
     for row in rows:
         assert row["emb"] == "yes", f"{row['name']} is not embedded"
         assert any(own in row["name"].replace("-", "") for own in BOOK_FONTS), f"fallback font {row['name']}"
+
+
+def anchors(pdf: Path) -> dict[str, int]:
+    """Named destinations (element ids) -> 0-based page index."""
+    with pikepdf.open(pdf) as document:
+        index = {page.objgen: number for number, page in enumerate(document.pages)}
+        return {name: index[dest[0].objgen] for name, dest in pikepdf.NameTree(document.Root.Names.Dests).items()}
+
+
+def outline(pdf: Path) -> list[tuple[str, int]]:
+    """The outline's top-level items: (title, 0-based page index)."""
+    with pikepdf.open(pdf) as document, document.open_outline() as tree:
+        index = {page.objgen: number for number, page in enumerate(document.pages)}
+        return [(item.title, index[item.destination[0].objgen]) for item in tree.root]

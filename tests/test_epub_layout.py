@@ -52,15 +52,20 @@ def _chromium() -> str:
     return found
 
 
+def _measured_dom(chapter: Path, script: str, width: int = WIDTH) -> str:
+    """The DOM of `chapter` after `script` (added to its body) ran in headless Chromium at `width` px."""
+    chapter.write_text(chapter.read_text(encoding="utf-8").replace("</body>", script + "</body>"), encoding="utf-8")
+    return subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", f"--window-size={width},900",
+                           "--dump-dom", chapter.as_uri()], capture_output=True, text=True, timeout=120).stdout
+
+
 @pytest.mark.parametrize("primary", ["en", "he"])
 def test_columns_have_a_gutter_at_1200_px(column_epubs, tmp_path: Path, primary: str) -> None:
     folder = tmp_path / "epub"
     with zipfile.ZipFile(column_epubs[primary]) as epub:
         epub.extractall(folder)
     chapter = folder / "EPUB" / "text" / "chapter-45.xhtml"
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
-    dom = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", f"--window-size={WIDTH},900",
-                          "--dump-dom", chapter.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    dom = _measured_dom(chapter, _MEASURE)
     found = re.search(r'data-gaps="([^"]*)"', dom)
     assert found and found.group(1), "no pair laid out as two columns at 1200 px"
     gaps = [int(g) for g in found.group(1).split()]
@@ -120,10 +125,7 @@ def hebrew_led_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _measure_furniture(folder: Path, name: str) -> tuple[list[tuple[int, int]], list[str]]:
     chapter = folder / "EPUB" / "text" / name
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace("</body>", _FURNITURE + "</body>"),
-                       encoding="utf-8")
-    dom = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", f"--window-size={WIDTH},900",
-                          "--dump-dom", chapter.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    dom = _measured_dom(chapter, _FURNITURE)
     indents = re.search(r'data-indents="([^"]*)"', dom)
     styles = re.search(r'data-styles="([^"]*)"', dom)
     assert indents and styles, "the measuring script did not run"
@@ -162,9 +164,7 @@ def test_the_english_e_book_reads_as_running_text_not_bold(tmp_path: Path, seed_
     with zipfile.ZipFile(tmp_path / "out" / "book.epub") as epub:
         epub.extractall(folder)
     chapter = folder / "EPUB" / "text" / "chapter-45.xhtml"
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace("</body>", _WEIGHTS + "</body>"), encoding="utf-8")
-    dom = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", f"--window-size={WIDTH},900",
-                          "--dump-dom", chapter.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    dom = _measured_dom(chapter, _WEIGHTS)
     found = re.search(r'data-weights="([^"]*)"', dom)
     assert found and found.group(1), "no translation paragraph measured"
     assert set(found.group(1).split()) == {"400"}, found.group(1)
@@ -214,10 +214,7 @@ def test_a_run_on_verse_number_stays_on_its_verses_line(tmp_path: Path, width: i
     with zipfile.ZipFile(tmp_path / "out" / "book.epub") as epub:
         epub.extractall(tmp_path / "epub")
     chapter = tmp_path / "epub" / "EPUB" / "text" / "chapter-1.xhtml"
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace("</body>", _VERSE_NUMBERS + "</body>"),
-                       encoding="utf-8")
-    dom = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", f"--window-size={width},900",
-                          "--dump-dom", chapter.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    dom = _measured_dom(chapter, _VERSE_NUMBERS, width)
     found = re.search(r'data-apart="([^"]*)" data-numbers="([^"]*)"', dom)
     assert found and int(found.group(2)) == 22, "the measuring script did not run over Ruth 1's 22 verses"
     assert not found.group(1), f"verse numbers {found.group(1)} end a line apart from their verse at {width} px"
@@ -235,9 +232,7 @@ def test_commentary_is_nine_tenths_of_the_text_not_compounded(hebrew_led_sample:
     """Introduction and commentary at 0.9 of the body's size, as in print (9.5 pt of 10.5): the size was
     set on both the block and its paragraph, which made 0.81."""
     chapter = hebrew_led_sample / "EPUB" / "text" / "chapter-2.xhtml"
-    chapter.write_text(chapter.read_text(encoding="utf-8").replace("</body>", _SIZES + "</body>"), encoding="utf-8")
-    dom = subprocess.run([_chromium(), "--headless", "--no-sandbox", "--disable-gpu", f"--window-size={WIDTH},900",
-                          "--dump-dom", chapter.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    dom = _measured_dom(chapter, _SIZES)
     sizes = re.search(r'data-sizes="([^"]*)"', dom)
     assert sizes and sizes.group(1), "the measuring script did not run, or found no commentary"
     assert {float(size) for size in sizes.group(1).split()} == {0.9}, sizes.group(1)

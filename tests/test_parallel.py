@@ -17,7 +17,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import PROJECT
-from pdftools import page_texts
+from pdftools import anchors, outline, page_texts
 
 BOOK_TOML = 'title = "A Test Book"\ntitle_he = "סֵפֶר נִסָּיוֹן"\nauthor = "Tester"\nprimary = "{primary}"\n[print]\n{table}'
 
@@ -62,16 +62,8 @@ def words(pages: list[str]) -> list[list[str]]:
     return [page.split() for page in pages]
 
 
-def anchors(pdf: Path) -> dict[str, int]:
-    with pikepdf.open(pdf) as document:
-        index = {page.objgen: number for number, page in enumerate(document.pages)}
-        return {name: index[dest[0].objgen] for name, dest in pikepdf.NameTree(document.Root.Names.Dests).items()}
 
 
-def outline(pdf: Path) -> list[tuple[str, int]]:
-    with pikepdf.open(pdf) as document, document.open_outline() as tree:
-        index = {page.objgen: number for number, page in enumerate(document.pages)}
-        return [(item.title, index[item.destination[0].objgen]) for item in tree.root]
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import PROJECT, SAMPLE_CHAPTERS, LayoutBooks, build
-from pdftools import assert_only_book_fonts, page_texts
+from pdftools import anchors, assert_only_book_fonts, page_texts
 
 LAYOUTS = ("stacked", "columns", "facing", "hebrew", "english")
 BOOK_TOML = 'title = "A Test Book"\ntitle_he = "סֵפֶר נִסָּיוֹן"\nauthor = "Tester"\nprimary = "{primary}"\n'
@@ -32,12 +32,6 @@ def build_pdf(source: Path) -> Path:
     return out / "book.pdf"
 
 
-def anchors(pdf: Path) -> dict[str, int]:
-    """Named destinations (element ids) -> 0-based page index."""
-    with pikepdf.open(pdf) as document:
-        index = {page.objgen: number for number, page in enumerate(document.pages)}
-        tree = pikepdf.NameTree(document.Root.Names.Dests)
-        return {name: index[dest[0].objgen] for name, dest in tree.items()}
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import PROJECT
-from pdftools import page_texts
+from pdftools import anchors, outline, page_texts
 
 NOTES = 220
 THRESHOLD = "60"  # blocks: the chapter's 221 are cut into four segments
@@ -56,16 +56,8 @@ def drawn_glyphs(pdf: Path | bytes) -> list[list[tuple[str, tuple[float, ...]]]]
     return pages
 
 
-def anchors(pdf: Path) -> dict[str, int]:
-    with pikepdf.open(pdf) as document:
-        index = {page.objgen: number for number, page in enumerate(document.pages)}
-        return {name: index[dest[0].objgen] for name, dest in pikepdf.NameTree(document.Root.Names.Dests).items()}
 
 
-def outline(pdf: Path) -> list[tuple[str, int]]:
-    with pikepdf.open(pdf) as document, document.open_outline() as tree:
-        index = {page.objgen: number for number, page in enumerate(document.pages)}
-        return [(item.title, index[item.destination[0].objgen]) for item in tree.root]
 
 
 @pytest.fixture(scope="module")

@@ -78,13 +78,13 @@ class BookJoin:
                 self.book.pages.insert(index, page)
                 pages[page.obj.objgen] = self.book.pages[index].obj
             # The front matter's own anchors; its placeholders for the chapters give way to the chapters.
-            for name, destination in _destinations(front_pdf).items():
+            for name, destination in named_destinations(front_pdf).items():
                 if name not in self.destinations:
-                    self.destinations[name] = _moved(destination, pages)
+                    self.destinations[name] = moved_destination(destination, pages)
             with front_pdf.open_outline() as front_outline:
                 outline = [_copy_item(item, pages) for item in front_outline.root] + self.outline
-            _write_destinations(self.book, self.destinations)
-            _write_outline(self.book, outline)
+            write_destinations(self.book, self.destinations)
+            write_outline(self.book, outline)
             consolidate_fonts(self.book, face_names(ensure_static_fonts()))
             self.book.save(target, deterministic_id=True, compress_streams=True,
                            object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -135,13 +135,13 @@ def _append(book: Any, body: Any, folios: Any, first: int, destinations: dict[st
         book.pages.append(page)
         pages[page.obj.objgen] = book.pages[-1].obj
         _overlay(book, book.pages[-1], furniture_page)
-    for name, destination in _destinations(body).items():
-        destinations.setdefault(name, _moved(destination, pages))  # the first of a name wins, as in WeasyPrint
+    for name, destination in named_destinations(body).items():  # the first of a name wins, as in WeasyPrint
+        destinations.setdefault(name, moved_destination(destination, pages))
     with body.open_outline() as chapter_outline:
         outline.extend(_copy_item(item, pages) for item in chapter_outline.root)
 
 
-def _moved(destination: Any, pages: dict[tuple[int, int], Any]) -> Any:
+def moved_destination(destination: Any, pages: dict[tuple[int, int], Any]) -> Any:
     """An explicit destination `[page /XYZ x y zoom]` pointing at the book's copy of its page."""
     import pikepdf
 
@@ -174,7 +174,8 @@ def _child(dictionary: Any, key: str) -> Any:
     return dictionary[key]
 
 
-def _destinations(pdf: Any) -> dict[str, Any]:
+def named_destinations(pdf: Any) -> dict[str, Any]:
+    """A PDF's named destinations (WeasyPrint's anchors), by name."""
     import pikepdf
 
     names = pdf.Root.get("/Names")
@@ -183,7 +184,8 @@ def _destinations(pdf: Any) -> dict[str, Any]:
     return dict(pikepdf.NameTree(names.Dests).items())
 
 
-def _write_destinations(book: Any, destinations: dict[str, Any]) -> None:
+def write_destinations(book: Any, destinations: dict[str, Any]) -> None:
+    """`destinations` as the book's name tree, in name order (press/engine/splice.py uses it too)."""
     import pikepdf
 
     tree = pikepdf.NameTree.new(book)
@@ -193,11 +195,12 @@ def _write_destinations(book: Any, destinations: dict[str, Any]) -> None:
 
 
 def _copy_item(item: Any, pages: dict[tuple[int, int], Any]) -> tuple[Any, Any]:
-    destination = _moved(item.destination, pages) if item.destination is not None else None
+    destination = moved_destination(item.destination, pages) if item.destination is not None else None
     return (item.title, destination), [_copy_item(child, pages) for child in item.children]
 
 
-def _write_outline(book: Any, items: list) -> None:
+def write_outline(book: Any, items: list) -> None:
+    """The book's outline from `items`: ((title, destination), children), nested."""
     import pikepdf
 
     def build(entry: tuple) -> Any:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from press.engine.join import moved_destination, named_destinations, write_destinations, write_outline
+
 
 def splice(ranges: list[tuple[bytes, int, int]]) -> bytes:
     """The pages [first, end) of each PDF, in order, as one PDF."""
@@ -30,9 +32,9 @@ def splice(ranges: list[tuple[bytes, int, int]]) -> bytes:
                 if number:  # appended after the first PDF's own pages, which stay where they are
                     book.pages.append(page)
                 moved[page.obj.objgen] = book.pages[-1].obj if number else page.obj
-            for name, destination in _destinations(pdf).items():
+            for name, destination in named_destinations(pdf).items():
                 if destination[0].objgen in moved:
-                    destinations.setdefault(name, _moved(destination, moved))
+                    destinations.setdefault(name, moved_destination(destination, moved))
             with pdf.open_outline() as tree:
                 items = [item for item in (_copy(entry, moved) for entry in tree.root) if item is not None]
             if number and outline:
@@ -41,8 +43,9 @@ def splice(ranges: list[tuple[bytes, int, int]]) -> bytes:
                 outline.extend(items)
         del book.pages[ranges[0][2]:own_pages]  # the first PDF's pages past its range, then before it
         del book.pages[:ranges[0][1]]
-        _write_destinations(book, destinations)
-        _write_outline(book, outline)
+        if destinations:
+            write_destinations(book, destinations)
+        write_outline(book, outline)
         out = io.BytesIO()
         book.save(out, deterministic_id=True)
         return out.getvalue()
@@ -51,52 +54,10 @@ def splice(ranges: list[tuple[bytes, int, int]]) -> bytes:
             pdf.close()
 
 
-def _destinations(pdf: Any) -> dict[str, Any]:
-    import pikepdf
-
-    names = pdf.Root.get("/Names")
-    if names is None or "/Dests" not in names:
-        return {}
-    return dict(pikepdf.NameTree(names.Dests).items())
-
-
-def _moved(destination: Any, pages: dict[tuple[int, int], Any]) -> Any:
-    import pikepdf
-
-    return pikepdf.Array([pages[destination[0].objgen], *list(destination)[1:]])
-
-
 def _copy(item: Any, pages: dict[tuple[int, int], Any]) -> tuple | None:
     """An outline item as (title, destination) and its children, if it points at a kept page."""
     destination = item.destination
     if destination is None or destination[0].objgen not in pages:
         return None
     children = [child for child in (_copy(entry, pages) for entry in item.children) if child is not None]
-    return (item.title, _moved(destination, pages)), children
-
-
-def _write_destinations(book: Any, destinations: dict[str, Any]) -> None:
-    import pikepdf
-
-    if not destinations:
-        return
-    tree = pikepdf.NameTree.new(book)
-    for name in sorted(destinations):
-        tree[name] = destinations[name]
-    if "/Names" not in book.Root:
-        book.Root.Names = pikepdf.Dictionary()
-    book.Root.Names.Dests = tree.obj
-
-
-def _write_outline(book: Any, items: list) -> None:
-    import pikepdf
-
-    def build(entry: tuple) -> Any:
-        (title, destination), children = entry
-        made = pikepdf.OutlineItem(title, destination)
-        made.children.extend(build(child) for child in children)
-        return made
-
-    with book.open_outline() as outline:
-        outline.root.clear()
-        outline.root.extend(build(item) for item in items)
+    return (item.title, moved_destination(destination, pages)), children
