@@ -27,7 +27,7 @@ from press.engine.buildcache import BuildCache
 from press.engine.litter import OUTPUT_TEMPORARY
 from press.engine.lock import output_lock
 
-ENTRY = re.compile(r"[0-9a-f]{64}\.(pdf|json)")
+ENTRY = re.compile(r"[0-9a-f]{64}\.[a-z0-9]+")  # KEY.pdf, KEY.json, KEY.model (a chapter read), ...
 
 
 @pytest.fixture(scope="module")
