@@ -65,3 +65,16 @@ def outline(pdf: Path) -> list[tuple[str, int]]:
     with pikepdf.open(pdf) as document, document.open_outline() as tree:
         index = {page.objgen: number for number, page in enumerate(document.pages)}
         return [(item.title, index[item.destination[0].objgen]) for item in tree.root]
+
+
+def drawn_glyphs(pdf: Path | bytes) -> list[list[tuple[str, tuple[float, ...]]]]:
+    """Each page's characters with their glyphs' boxes (PDFium, to 1/100 pt): a wrong glyph, or one
+    placed elsewhere, changes its box."""
+    import pypdfium2 as pdfium
+
+    pages = []
+    for page in pdfium.PdfDocument(pdf):
+        text = page.get_textpage()
+        pages.append([(text.get_text_range(i, 1), tuple(round(v, 2) for v in text.get_charbox(i)))
+                      for i in range(text.count_chars())])
+    return pages

@@ -202,6 +202,19 @@ def _orphans_on_a_hyphen(flags: list[bool]) -> int:
 LEAD = "<p>one two three</p>"  # a line above the paragraph: its page is not left empty
 
 
+def _moved_whole(body: str, height: float, orphans: int, monkeypatch: pytest.MonkeyPatch) -> list[list[Any]]:
+    """`body`'s pages after the rule, having checked that WeasyPrint's own first page holds its lead
+    line and `orphans` lines of the paragraph, the last ending in a hyphen, and that the rule leaves
+    only the lead line there."""
+    before = _pages(body, height)
+    assert len(before[0]) == 1 + orphans and ends_in_hyphen(before[0][-1]), "main: the page ends in a hyphen"
+    monkeypatch.undo()
+    hyphen_turn.install()
+    after = _pages(body, height)
+    assert [_text(line) for line in after[0]] == [_text(line) for line in before[0][:1]]
+    return after
+
+
 def test_a_paragraph_whose_orphans_end_in_a_hyphen_moves_whole(unwrapped: None,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """The page holds a line and then `orphans` lines of the paragraph, the last ending in a hyphen:
@@ -211,12 +224,7 @@ def test_a_paragraph_whose_orphans_end_in_a_hyphen_moves_whole(unwrapped: None,
     orphans = _orphans_on_a_hyphen([ends_in_hyphen(line) for line in tall])
     body = f'{LEAD}<p style="orphans: {orphans}">{WORDS}</p>'
     height = LINE * (1 + orphans) + 0.5
-    before = _pages(body, height)
-    assert len(before[0]) == 1 + orphans and ends_in_hyphen(before[0][-1]), "main: the page ends in a hyphen"
-    monkeypatch.undo()
-    hyphen_turn.install()
-    after = _pages(body, height)
-    assert [_text(line) for line in after[0]] == [_text(line) for line in before[0][:1]]
+    after = _moved_whole(body, height, orphans, monkeypatch)
     assert [_text(line) for page in after[1:] for line in page] == [_text(line) for line in tall]
 
 
@@ -231,12 +239,7 @@ def test_a_pair_whose_first_paragraph_has_no_cut_moves_whole(unwrapped: None,
     style = f"orphans: {orphans}; widows: {widows}"
     body = f'{LEAD}<div class="pair"><p style="{style}">{WORDS}</p>{second}</div>'
     height = LINE * (1 + len(tall) + 1) + 0.5  # the lead, the paragraph, and one line of the second
-    before = _pages(body, height)
-    assert len(before[0]) == 1 + orphans and ends_in_hyphen(before[0][-1]), "main: the page ends in a hyphen"
-    monkeypatch.undo()
-    hyphen_turn.install()
-    after = _pages(body, height)
-    assert [_text(line) for line in after[0]] == [_text(line) for line in before[0][:1]]
+    after = _moved_whole(body, height, orphans, monkeypatch)
     assert [_text(line) for line in after[1]][:len(tall)] == [_text(line) for line in tall]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import PROJECT
-from pdftools import anchors, outline, page_texts
+from pdftools import anchors, drawn_glyphs, outline, page_texts
 
 BOOK_TOML = 'title = "A Test Book"\ntitle_he = "סֵפֶר נִסָּיוֹן"\nauthor = "Tester"\nprimary = "{primary}"\n[print]\n{table}'
 
@@ -167,17 +167,6 @@ def test_folios_of_a_batch_of_chapters_are_those_of_one_document_per_chapter() -
         assert len(document.pages) == 7
 
 
-def drawn_glyphs(pdf: Path) -> list[list[tuple[str, tuple[float, ...]]]]:
-    """Each page's characters with their glyphs' boxes (PDFium, to 1/100 pt): a wrong glyph, or one
-    placed elsewhere, changes its box."""
-    import pypdfium2 as pdfium
-
-    pages = []
-    for page in pdfium.PdfDocument(pdf):
-        text = page.get_textpage()
-        pages.append([(text.get_text_range(i, 1), tuple(round(v, 2) for v in text.get_charbox(i)))
-                      for i in range(text.count_chars())])
-    return pages
 
 
 def test_every_glyph_is_drawn_where_the_single_pass_draws_it(book) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import PROJECT
-from pdftools import anchors, outline, page_texts
+from pdftools import anchors, drawn_glyphs, outline, page_texts
 
 NOTES = 220
 THRESHOLD = "60"  # blocks: the chapter's 221 are cut into four segments
@@ -44,16 +44,6 @@ def build_pdf(source: Path, out: Path, threshold: str) -> Path:
     return out / "book.pdf"
 
 
-def drawn_glyphs(pdf: Path | bytes) -> list[list[tuple[str, tuple[float, ...]]]]:
-    """Each page's characters with their glyphs' boxes (PDFium, to 1/100 pt)."""
-    import pypdfium2 as pdfium
-
-    pages = []
-    for page in pdfium.PdfDocument(pdf):
-        text = page.get_textpage()
-        pages.append([(text.get_text_range(i, 1), tuple(round(v, 2) for v in text.get_charbox(i)))
-                      for i in range(text.count_chars())])
-    return pages
 
 
 

@@ -27,7 +27,7 @@ from typing import BinaryIO
 from ebooklib import epub
 
 from press.editions.epub.container import tidy_xhtml
-from press.editions.epub.cover import COVER_FILE, MEDIA_TYPE
+from press.editions.epub.cover import COVER_FILE, EDITION, MEDIA_TYPE
 from press.engine.render import environment
 from press.engine.webfonts import FontFile
 from press.model import DIRECTION, Book, Lang
@@ -181,7 +181,7 @@ def furniture(book: Book) -> tuple[str, ...]:
 
 @cache
 def _layout_furniture(layout: str) -> tuple[str, ...]:
-    module = environment("epub").get_template(f"layouts/{layout}.html").module
+    module = environment(EDITION).get_template(f"layouts/{layout}.html").module
     return tuple(getattr(module, "furniture", ("en", "he")))
 
 
