@@ -51,6 +51,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from press.engine.pagetrace import Place
+from press.engine.pool import collector_paused
 from press.model import Chapter
 
 SPLIT_BLOCKS = 2500  # default: a chapter of more blocks than this is split (about 400 pages)
@@ -95,6 +96,7 @@ class Segment:
         return len(self.names)
 
 
+@collector_paused
 def lay_out_segment(index: int, first: int, end: int, write: bool = True) -> Segment:
     """Blocks [first, end) of chapter `index`, laid out as a document of their own (a worker's task).
     From block 0 the chapter's head goes first; `write=False` (the pilot) writes no PDF."""

@@ -21,7 +21,7 @@ from press.editions.book import layouts
 from press.engine import finish, folio_stamps
 from press.engine.orphans import die_with_parent
 from press.engine.pagetrace import Place, folio, trace_pages
-from press.engine.pool import LAYOUT_COLLECTOR
+from press.engine.pool import collector_paused
 from press.engine.render import render
 from press.model import Book
 
@@ -50,15 +50,14 @@ def start(book: Book) -> None:
 
 
 def start_process(book: Book) -> None:
-    """The initializer of a worker process: `start`, and a garbage collector tuned for layout."""
+    """The initializer of a worker process: `start`, and the cyclic collector off between tasks."""
     die_with_parent()  # no worker outlives a killed build
     start(book)
-    # WeasyPrint makes and drops a great many small objects: with the default thresholds the cyclic
-    # collector runs every few hundred allocations and walks everything inherited from the parent.
-    # Frozen, those are never walked (nor copied by the walk); fewer, larger collections keep the
-    # memory flat and save a few percent of a chapter's time.
+    # Frozen, what the worker inherits from the parent is never walked by a collection (nor its pages
+    # copied by the walk). Every task of this pool is a collector_paused one, which collects what the
+    # task before it left as it starts: the collector is needed at no other time.
     gc.freeze()
-    gc.set_threshold(*LAYOUT_COLLECTOR)
+    gc.disable()
 
 
 def _parts(folios: bool) -> Any:
@@ -71,6 +70,7 @@ def _parts(folios: bool) -> Any:
     return _STATE[key]
 
 
+@collector_paused
 def lay_out_chapter(index: int) -> ChapterPiece:
     """Chapter `index` of the book, its folios left out (they depend on the chapters before it)."""
     parts = _parts(folios=False)
@@ -81,6 +81,7 @@ def lay_out_chapter(index: int) -> ChapterPiece:
     return ChapterPiece(_write(pages, parts.blank_document), names, starts)
 
 
+@collector_paused
 def lay_out_furniture(chapters: tuple[tuple[int, tuple[str, ...]], ...]
                       ) -> tuple[bytes, list[tuple[int, list[str]]]]:
     """The folios of a run of consecutive chapters, each given as (first folio, its pages' @page names),
@@ -114,6 +115,7 @@ def lay_out_furniture(chapters: tuple[tuple[int, tuple[str, ...]], ...]
         for offset, (_, chapter_names) in zip(offsets, chapters, strict=True)]
 
 
+@collector_paused
 def lay_out_folio_samples(names: tuple[str, ...], digit_counts: tuple[int, ...]) -> tuple[bytes, dict]:
     """The samples folios are stamped from (press/engine/folio_stamps.py): for each digit count, one
     document of a figures page and two pages (even and odd folio) of each page name, joined into one
@@ -148,6 +150,7 @@ def lay_out_folio_samples(names: tuple[str, ...], digit_counts: tuple[int, ...])
     return out.getvalue(), {"pages": samples, "figures": figures}
 
 
+@collector_paused
 def lay_out_front(contents: tuple[tuple[int, str], ...]) -> tuple[bytes, int]:
     """The front matter, its contents with the given (chapter index, folio), padded to an even length;
     and its page count.
@@ -172,6 +175,7 @@ def _write(pages: list[Any], first: Any) -> bytes:
         return target.read_bytes()
 
 
+@collector_paused
 def lay_out_blank() -> tuple[bytes, None]:
     """The blank page put before a chapter that would open on a verso (marks and bleed, no folio)."""
     parts = _parts(folios=True)
