@@ -22,6 +22,9 @@ from press.readers import read_book
 PINNED = {
     "_update_footnote_area": "2e317e4b066fb80cb369a41cd6f054a127722f9961c18ef4d6e1eef93673c4c1",
     "block_container_layout": "65842ca53a8391ebad539e7ff642eec2f429e981df4396590c37c7b0a0e524dc",
+    # make_page lays the page's final area out (a copy of the one measured) by block_level_layout:
+    # footnote_area makes that area from the measured footnotes instead.
+    "make_page": "656f183328e8b1b56311a342621442056c067422958dcaf6730acdfb6c7b8971",
 }
 
 
@@ -32,10 +35,11 @@ def _digest(function: object) -> str:
 def test_weasyprint_measures_the_footnote_area_as_pinned() -> None:
     from weasyprint.layout import LayoutContext
     from weasyprint.layout.block import block_container_layout
+    from weasyprint.layout.page import make_page
 
     footnote_area.install()
     found = {"_update_footnote_area": _digest(LayoutContext._update_footnote_area),
-             "block_container_layout": _digest(block_container_layout)}
+             "block_container_layout": _digest(block_container_layout), "make_page": _digest(make_page)}
     assert found == PINNED, "WeasyPrint's footnote area changed: re-check press/engine/footnote_area.py"
 
 
@@ -64,13 +68,26 @@ def _laid_out(source: Path) -> tuple[int, bytes]:
 
 
 def test_the_pages_are_weasyprints_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import weasyprint.layout.page as page
     from weasyprint.layout import LayoutContext
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     source = _chapter(tmp_path / "source")
     footnote_area.install()
+    made: list[bool] = []
+    final_area = footnote_area._final_area
+    monkeypatch.setattr(footnote_area, "_final_area", lambda *args: _recorded(final_area, made, *args))
     measured = _laid_out(source)
+    # Most pages' final areas are made of the measured footnotes (a page without notes has none).
+    assert sum(made) >= measured[0] - 2, f"{sum(made)} of {len(made)} final areas made from the measures"
     monkeypatch.setattr(LayoutContext, "_update_footnote_area", inspect.unwrap(LayoutContext._update_footnote_area))
+    monkeypatch.setattr(page, "block_level_layout", inspect.unwrap(page.block_level_layout))
     original = _laid_out(source)
     assert measured[0] == original[0] > 10
     assert measured[1] == original[1], "the footnote area's measure changed the pages"
+
+
+def _recorded(final_area, made: list[bool], *args: object) -> object:
+    area = final_area(*args)
+    made.append(area is not None)
+    return area

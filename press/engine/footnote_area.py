@@ -21,6 +21,7 @@ from math import inf
 from typing import Any
 
 _installed = False
+_original_block_level_layout: Any = None
 
 
 def _update_footnote_area(self: Any) -> bool:
@@ -34,6 +35,7 @@ def _update_footnote_area(self: Any) -> bool:
         if not self.in_column:
             self.page_bottom -= area.margin_height()
         return False
+    area._press_held = tuple(area.children)  # what the page's final area is a copy of (_final_area)
     height, margin_height, overflow = _measure(self, area)
     area.height = height
     if not self.in_column:
@@ -68,6 +70,8 @@ def _footnote_height(context: Any, area: Any, footnote: Any) -> float | None:
         plain = (child.margin_top == 0 and child.margin_bottom == 0 and laid.height == child.margin_height()
                  and all(isinstance(line, LineBox) for line in child.children))
         heights[footnote] = child.margin_height() if plain else None
+        if plain:  # the page's final area is made of these (_final_area), moved from where they lie
+            area.__dict__.setdefault("_press_laid", {})[footnote] = (child, laid.content_box_x(), laid.content_box_y())
     return heights[footnote]
 
 
@@ -95,13 +99,52 @@ def _layout(context: Any, area: Any, footnotes: list[Any]) -> Any:
     return block_level_layout(context, build.create_anonymous_boxes(copy), -inf, None, area.page)[0]
 
 
+def _page_block_level_layout(context: Any, box: Any, *args: Any, **kwargs: Any) -> Any:
+    """`block_level_layout` as make_page calls it: the page's final footnote area made of the footnotes
+    laid out when they were measured, where that is what laying them out again would give."""
+    if type(box).__name__ == "FootnoteAreaBox":
+        made = _final_area(context, box, args, kwargs)
+        if made is not None:
+            return made
+    return _original_block_level_layout(context, box, *args, **kwargs)
+
+
+def _final_area(context: Any, area: Any, args: tuple, kwargs: dict) -> Any:
+    """The page's footnote area (a copy of the one measured, as make_page lays it out at the page's
+    end) with its footnotes' measured layouts stacked in it, or None where they are not all of the
+    plain kind the measure sums. The area itself is laid out empty, by WeasyPrint: its margins, rule
+    and position are its own, not its footnotes'. Laying the same footnotes out again in the same
+    area gives the same boxes, one under the other (block_container_layout, pinned by the test):
+    a margin-less footnote of line boxes does not depend on its neighbours."""
+    held, laid = area.__dict__.get("_press_held", ()), area.__dict__.get("_press_laid", {})
+    if (not held or len(held) != len(area.children) or area.style["height"] != "auto" or area.max_height != inf
+            or any(copy.element is not footnote.element or type(copy) is not type(footnote) or footnote not in laid
+                   for copy, footnote in zip(area.children, held, strict=True))):
+        return None
+    empty = area.copy_with_children([])
+    made, *rest = _original_block_level_layout(context, empty, *args, **kwargs)
+    children, offset = [], 0.0
+    for footnote in held:
+        child, x, y = laid.pop(footnote)  # each measured layout goes into one final area, moved there
+        child.translate(dx=made.content_box_x() - x, dy=made.content_box_y() + offset - y)
+        children.append(child)
+        offset += child.margin_height()
+    made.children = children
+    made.height = offset
+    return (made, *rest)
+
+
 def install() -> None:
-    """Replace the method (once per process)."""
-    global _installed
+    """Replace the method and make_page's final footnote area (once per process)."""
+    global _installed, _original_block_level_layout
     if _installed:
         return
+    import weasyprint.layout.page as page
     from weasyprint.layout import LayoutContext
 
     _update_footnote_area.__wrapped__ = LayoutContext._update_footnote_area  # type: ignore[attr-defined]
     LayoutContext._update_footnote_area = _update_footnote_area
+    _original_block_level_layout = page.block_level_layout
+    _page_block_level_layout.__wrapped__ = page.block_level_layout  # type: ignore[attr-defined]
+    page.block_level_layout = _page_block_level_layout
     _installed = True
