@@ -20,6 +20,7 @@ from press.engine.font_programs import consolidate_fonts, face_names
 from press.engine.fonts import ensure_static_fonts
 
 _FURNITURE = "/PressFurniture"
+NAME_TREE_FAN = 64  # names in a leaf of the name tree, kids in a node above them
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,13 +186,37 @@ def named_destinations(pdf: Any) -> dict[str, Any]:
 
 
 def write_destinations(book: Any, destinations: dict[str, Any]) -> None:
-    """`destinations` as the book's name tree, in name order (press/engine/splice.py uses it too)."""
+    """`destinations` as the book's name tree (press/engine/splice.py uses it too), built whole: leaves
+    of NAME_TREE_FAN names in order, under as many levels of kids as they need. Inserting the names one
+    by one into a pikepdf NameTree costs 0.7 s for the 40,000 anchors of a 10,000-note chapter."""
     import pikepdf
 
-    tree = pikepdf.NameTree.new(book)
-    for name in sorted(destinations):
-        tree[name] = destinations[name]
-    _child(book.Root, "/Names").Dests = tree.obj
+    keys = sorted((bytes(pikepdf.String(name)), pikepdf.String(name), name) for name in destinations)
+    level = [_name_node(book, "/Names", [item for _, key, name in keys[i:i + NAME_TREE_FAN]
+                                         for item in (key, destinations[name])],
+                        keys[i][1], keys[min(i + NAME_TREE_FAN, len(keys)) - 1][1])
+             for i in range(0, len(keys), NAME_TREE_FAN)]
+    while len(level) > NAME_TREE_FAN:
+        level = [_name_node(book, "/Kids", [node for node, _, _ in level[i:i + NAME_TREE_FAN]],
+                            level[i][1], level[min(i + NAME_TREE_FAN, len(level)) - 1][2])
+                 for i in range(0, len(level), NAME_TREE_FAN)]
+    if not level:
+        root = book.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array()))
+    elif len(level) == 1:  # one leaf is the root itself, which has no limits
+        del level[0][0].Limits
+        root = level[0][0]
+    else:
+        root = book.make_indirect(pikepdf.Dictionary(Kids=pikepdf.Array([node for node, _, _ in level])))
+    _child(book.Root, "/Names").Dests = root
+
+
+def _name_node(book: Any, key: str, entries: list[Any], first: Any, last: Any) -> tuple[Any, Any, Any]:
+    """(a name tree node holding `entries` under `key`, its first and last name)."""
+    import pikepdf
+
+    limits = pikepdf.Array([first, last])
+    node = book.make_indirect(pikepdf.Dictionary({key: pikepdf.Array(entries), "/Limits": limits}))
+    return node, first, last
 
 
 def _copy_item(item: Any, pages: dict[tuple[int, int], Any]) -> tuple[Any, Any]:
