@@ -146,7 +146,9 @@ def moved_destination(destination: Any, pages: dict[tuple[int, int], Any]) -> An
     """An explicit destination `[page /XYZ x y zoom]` pointing at the book's copy of its page."""
     import pikepdf
 
-    return pikepdf.Array([pages[destination[0].objgen], *list(destination)[1:]])
+    moved = pikepdf.Array(destination)  # a copy: the source's array is left as it is
+    moved[0] = pages[destination[0].objgen]
+    return moved
 
 
 def _overlay(book: Any, page: Any, furniture_page: Any) -> None:
