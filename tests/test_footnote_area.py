@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,7 @@ def test_the_pages_are_weasyprints_own(tmp_path: Path, monkeypatch: pytest.Monke
     assert measured[1] == original[1], "the footnote area's measure changed the pages"
 
 
-def _recorded(final_area, made: list[bool], *args: object) -> object:
+def _recorded(final_area: Callable[..., object], made: list[bool], *args: object) -> object:
     area = final_area(*args)
     made.append(area is not None)
     return area

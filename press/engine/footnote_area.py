@@ -35,7 +35,6 @@ def _update_footnote_area(self: Any) -> bool:
         if not self.in_column:
             self.page_bottom -= area.margin_height()
         return False
-    area._press_held = tuple(area.children)  # what the page's final area is a copy of (_final_area)
     height, margin_height, overflow = _measure(self, area)
     area.height = height
     if not self.in_column:
@@ -47,6 +46,7 @@ def _measure(context: Any, area: Any) -> tuple[float, float, bool]:
     """(height, margin height, whether the last footnote overflows) of `area` laid out as it is now."""
     known = area.__dict__.setdefault("_press_measures", {})
     key = tuple(area.children)
+    area._press_held = key  # what the page's final area will be a copy of (_final_area)
     if key not in known:
         heights = [_footnote_height(context, area, footnote) for footnote in key]
         if area.style["height"] == "auto" and area.max_height == inf and None not in heights:

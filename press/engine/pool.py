@@ -29,11 +29,6 @@ from typing import Any, Protocol
 
 from press.engine.orphans import die_with_parent
 
-# The cyclic collector's thresholds while layout tasks run. WeasyPrint makes and drops a great many
-# small objects: with Python's defaults a full collection walks the whole heap every few hundred
-# thousand allocations, and a long chapter's heap is gigabytes (a 3,000-note chapter took 10 % longer).
-LAYOUT_COLLECTOR = (50_000, 20, 100)
-
 
 def collector_paused(task: Callable[..., Any]) -> Callable[..., Any]:
     """`task` run with the cyclic collector off, what it left collected once, when the next task starts.
@@ -41,12 +36,12 @@ def collector_paused(task: Callable[..., Any]) -> Callable[..., Any]:
     What a layout task makes lives until it ends (the document, its boxes and computed styles), and
     most of what it drops is cyclic (a box and its style refer to each other): collections while it
     runs walk the growing heap again and again and find little to free. One pass afterwards frees it
-    all: a segment of 285 pages of notes took 19.7 s of CPU under LAYOUT_COLLECTOR's thresholds and
-    18.9 s so (the pass 0.9 s of it), and the 10,000-note chapter's largest process went from 722 to
-    415 MB. A worker's collector stays off between tasks (start_process), so that pass waits for the
-    worker's next task instead of delaying the result on its way back (the last segment is waited
-    for); in a process whose collector was on (the preview's, a Dask worker's), it is put back on
-    and the pass is made as the task ends.
+    all: a segment of 285 pages of notes took 19.7 s of CPU under the raised thresholds this replaced
+    (50,000, 20, 100) and 18.9 s so (the pass 0.9 s of it), and the 10,000-note chapter's largest
+    process went from 722 to 415 MB. A worker's collector stays off between tasks (start_process), so
+    that pass waits for the worker's next task instead of delaying the result on its way back (the
+    last segment is waited for); in a process whose collector was on (the preview's, a Dask
+    worker's, this one running a single task), it is put back on and the pass is made as the task ends.
     """
     @functools.wraps(task)
     def paused(*args: Any, **kwargs: Any) -> Any:
@@ -77,14 +72,13 @@ class InProcess(Executor):
 
 class WorkerPool:
     """Up to `jobs` worker processes, started by `start_worker(*args)`; for a single task, this
-    process, prepared by `start_here(*args)`, its collector tuned like a worker's until `close`."""
+    process, prepared by `start_here(*args)` (its tasks pause the collector themselves: collector_paused)."""
 
     def __init__(self, jobs: int, start_here: Callable[..., None], start_worker: Callable[..., None],
                  args: tuple[Any, ...]) -> None:
         self.jobs, self.start_here, self.start_worker, self.args = jobs, start_here, start_worker, args
         self._executor: Executor | None = None
         self._size = 0
-        self._collector: tuple[int, ...] | None = None  # this process's thresholds, while it runs the tasks
 
     def executor(self, tasks: int) -> Executor:
         """Workers for `tasks` tasks: no more than there are tasks; in this process for one."""
@@ -94,9 +88,6 @@ class WorkerPool:
             if wanted == 1:
                 self.start_here(*self.args)
                 self._executor = InProcess()
-                # This process's collector tuned like a worker's while it is one; close() puts it back.
-                self._collector = gc.get_threshold()
-                gc.set_threshold(*LAYOUT_COLLECTOR)
             else:
                 context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
                 self._executor = ProcessPoolExecutor(wanted, mp_context=context, initializer=self.start_worker,
@@ -108,9 +99,6 @@ class WorkerPool:
         if self._executor is not None:
             self._executor.shutdown()
             self._executor = None
-        if self._collector is not None:
-            gc.set_threshold(*self._collector)
-            self._collector = None
 
 
 class Pool(Protocol):
